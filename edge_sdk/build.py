@@ -1,0 +1,137 @@
+"""The build pipeline: config -> model -> golden vectors -> one artifact per target/quantization -> bundle."""
+
+from __future__ import annotations
+
+import platform
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from edge_sdk import __version__
+from edge_sdk.bundle.io import Bundle, file_ref, load_bundle, sha256_file, staging_dir
+from edge_sdk.bundle.manifest import MANIFEST_NAME, Manifest, MethodSignature, TensorSignature
+from edge_sdk.config import BuildConfig, ConfigFileError
+from edge_sdk.export import BACKENDS
+from edge_sdk.models import FAMILIES, ExportMethod
+from edge_sdk.models.session import EagerSession
+from edge_sdk.models.weights import WeightsError, load_state_strict, read_weights
+from edge_sdk.tokenizer import SentencePieceTokenizer, train_sentencepiece
+from edge_sdk.verify.golden import make_golden, save_golden
+
+TOKENIZER_FILE = "tokenizer.model"
+GOLDEN_FILE = "golden.safetensors"
+
+
+@dataclass
+class BuiltModel:
+    family: str
+    config: object
+    model: nn.Module
+    tokenizer: SentencePieceTokenizer
+    weights_sha256: str | None
+
+
+def prepare_tokenizer(config: BuildConfig, out_path: Path) -> SentencePieceTokenizer:
+    spec = config.tokenizer
+    if spec.train is not None:
+        train_sentencepiece(config.resolve(spec.train.corpus), out_path, spec.train.vocab_size)
+    else:
+        source = config.resolve(spec.model)
+        if not source.is_file():
+            raise ConfigFileError(f"tokenizer.model: file not found: {source}")
+        shutil.copyfile(source, out_path)
+    return SentencePieceTokenizer(out_path)
+
+
+def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer) -> BuiltModel:
+    """The eager model: weights from `config.weights`, or a seeded init when there are none."""
+    family = FAMILIES.get(config.family)
+    fields = dict(config.model)
+    declared = fields.setdefault("vocab_size", tokenizer.vocab_size)
+    if declared != tokenizer.vocab_size:
+        raise ConfigFileError(f"model.vocab_size is {declared} but the tokenizer has {tokenizer.vocab_size} "
+                              "pieces; drop model.vocab_size to take the tokenizer's")
+    weights_sha = None
+    if config.weights is not None:
+        path = config.resolve(config.weights)
+        weight_family, weight_config, state = read_weights(path)
+        if weight_family not in (None, config.family):
+            raise WeightsError(f"{path} holds a {weight_family} model, the config builds {config.family}")
+        if weight_config is not None:
+            mismatched = {k: (v, weight_config.get(k)) for k, v in fields.items()
+                          if k in weight_config and weight_config[k] != v and k != "dropout"}
+            if mismatched:
+                raise WeightsError(f"{path} was saved with different settings (config, weights): {mismatched}")
+            fields = {**weight_config, **fields}
+        model_config = family.config_from_dict(fields)
+        model = family.build(model_config)
+        load_state_strict(model, state, str(path))
+        weights_sha = sha256_file(path)
+    else:
+        model_config = family.config_from_dict(fields)
+        torch.manual_seed(config.seed)
+        model = family.build(model_config)
+    return BuiltModel(config.family, model_config, model.eval(), tokenizer, weights_sha)
+
+
+def signature(method: ExportMethod) -> MethodSignature:
+    def spec(t: object) -> TensorSignature:
+        return TensorSignature(name=t.name, dtype=t.dtype, shape=list(t.shape))
+
+    return MethodSignature(name=method.name, inputs=[spec(t) for t in method.inputs],
+                           outputs=[spec(t) for t in method.outputs], dims=method.dims)
+
+
+def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None = None,
+                 log: Callable[[str], None] = print) -> Bundle:
+    plan = [(name, q) for name, target in config.targets.items() for q in target.quantization
+            if targets is None or name in targets]
+    if targets is not None:
+        unknown = sorted(set(targets) - set(config.targets))
+        if unknown:
+            raise ConfigFileError(f"--targets {', '.join(unknown)} not in the config's targets "
+                                  f"({', '.join(config.targets)})")
+    with staging_dir(out_dir) as stage:
+        log("tokenizer")
+        tokenizer = prepare_tokenizer(config, stage / TOKENIZER_FILE)
+        built = build_model(config, tokenizer)
+        family = FAMILIES.get(config.family)
+        methods = family.export_methods(built.model)
+        mc = built.config
+        log(f"golden vectors from eager PyTorch ({config.verify.samples} samples)")
+        golden = make_golden(EagerSession(methods), tokenizer, config.verify.samples, mc.eos_id, mc.eos_id,
+                             mc.max_source_len, mc.max_target_len)
+        save_golden(golden, stage / GOLDEN_FILE)
+        artifacts = []
+        for backend_name, quantization in plan:
+            backend = BACKENDS.get(backend_name)
+            file_name = f"{config.name}-{quantization}{backend.suffix}"
+            log(f"export {backend_name}/{quantization} -> {file_name}")
+            backend.export(family.export_methods(built.model), quantization, stage / file_name,
+                           lambda msg, b=backend_name, q=quantization: log(f"  {b}/{q}: {msg}"))
+            artifacts.append({**file_ref(stage, file_name), "backend": backend_name,
+                              "quantization": quantization,
+                              "methods": [signature(m) for m in methods]})
+        packages = {"torch": version("torch")}
+        for backend_name in dict.fromkeys(b for b, _ in plan):
+            packages.update(BACKENDS.get(backend_name).versions())
+        manifest = Manifest(
+            name=config.name, version=config.version, family=config.family, task=config.task,
+            architecture=mc.to_dict(), parameters=sum(p.numel() for p in built.model.parameters()),
+            tokenizer={**file_ref(stage, TOKENIZER_FILE), "vocab_size": tokenizer.vocab_size,
+                       "bos_id": tokenizer.bos_id, "pad_id": tokenizer.pad_id, "eos_id": tokenizer.eos_id,
+                       "unk_id": tokenizer.unk_id},
+            generation={"decoder_start_id": mc.eos_id, "eos_id": mc.eos_id,
+                        "max_source_len": mc.max_source_len, "max_target_len": mc.max_target_len},
+            artifacts=artifacts, golden=file_ref(stage, GOLDEN_FILE),
+            provenance={"sdk_version": __version__, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "config_sha256": config.content_hash(), "weights_sha256": built.weights_sha256,
+                        "python": platform.python_version(), "packages": packages})
+        (stage / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+    return load_bundle(out_dir)

@@ -1,0 +1,102 @@
+"""Writing bundles atomically and loading them with every checksum verified."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from edge_sdk.bundle.manifest import MANIFEST_NAME, FileRef, Manifest
+
+
+class BundleError(ValueError):
+    """A bundle that is missing, malformed, or does not match its own checksums."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_ref(directory: Path, name: str) -> dict[str, object]:
+    path = directory / name
+    return {"file": name, "sha256": sha256_file(path), "size_bytes": path.stat().st_size}
+
+
+@contextmanager
+def staging_dir(destination: Path) -> Iterator[Path]:
+    """Yield a temp folder beside `destination`; on success it replaces `destination` in one rename.
+
+    An existing bundle stays untouched until the new one is complete, and a failed build leaves no
+    partial folder behind.
+    """
+    destination = Path(destination).resolve()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    try:
+        yield stage
+        stage.chmod(0o755)
+        if destination.exists():
+            old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
+            destination.rename(old)
+            stage.rename(destination)
+            shutil.rmtree(old)
+        else:
+            stage.rename(destination)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Bundle:
+    root: Path
+    manifest: Manifest
+
+    def path(self, ref: FileRef) -> Path:
+        return self.root / ref.file
+
+    def files(self) -> list[FileRef]:
+        return [self.manifest.tokenizer, self.manifest.golden, *self.manifest.artifacts]
+
+
+def load_bundle(root: Path, verify_checksums: bool = True) -> Bundle:
+    root = Path(root)
+    manifest_path = root / MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise BundleError(f"{root} is not a bundle: {MANIFEST_NAME} is missing")
+    try:
+        raw = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise BundleError(f"{manifest_path}: not valid JSON ({err})") from None
+    if isinstance(raw, dict) and raw.get("schema_version") not in (None, 1):
+        raise BundleError(f"{manifest_path}: schema_version {raw.get('schema_version')} is not supported "
+                          "by this edge-sdk (supports 1); upgrade edge-sdk")
+    try:
+        manifest = Manifest.model_validate(raw)
+    except ValidationError as err:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()[:5])
+        raise BundleError(f"{manifest_path}: invalid manifest: {problems}") from None
+    bundle = Bundle(root, manifest)
+    if verify_checksums:
+        for ref in bundle.files():
+            path = bundle.path(ref)
+            if not path.is_file():
+                raise BundleError(f"bundle file missing: {ref.file}")
+            if path.stat().st_size != ref.size_bytes:
+                raise BundleError(f"{ref.file}: size {path.stat().st_size} bytes, manifest says "
+                                  f"{ref.size_bytes}: the file was modified or truncated")
+            if sha256_file(path) != ref.sha256:
+                raise BundleError(f"{ref.file}: sha256 does not match the manifest: the file was modified")
+    return bundle

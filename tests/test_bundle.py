@@ -1,0 +1,94 @@
+"""Bundle format v1: manifest contents, checksums, tamper detection, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from edge_sdk.bundle import BundleError, load_bundle
+from edge_sdk.bundle.io import sha256_file, staging_dir
+from edge_sdk.tokenizer import SentencePieceTokenizer
+
+
+def test_manifest_describes_the_bundle(tiny_bundle):
+    m = tiny_bundle.manifest
+    assert (m.schema_version, m.name, m.family, m.task) == (1, "tiny-corrector", "edgeformer", "grammar-correction")
+    assert {(a.backend, a.quantization) for a in m.artifacts} == {("executorch", "fp32"), ("executorch", "int8")}
+    for ref in tiny_bundle.files():
+        path = tiny_bundle.path(ref)
+        assert path.stat().st_size == ref.size_bytes and sha256_file(path) == ref.sha256
+    tok = SentencePieceTokenizer(tiny_bundle.path(m.tokenizer))
+    assert m.tokenizer.vocab_size == tok.vocab_size == m.architecture["vocab_size"]
+    assert (m.tokenizer.pad_id, m.tokenizer.eos_id) == (tok.pad_id, tok.eos_id)
+    encode = next(meth for meth in m.artifacts[0].methods if meth.name == "encode")
+    assert encode.inputs[0].name == "src_tokens" and encode.inputs[0].shape == [1, "src"]
+    assert encode.dims["src"] == (2, m.generation.max_source_len)
+    prov = m.provenance
+    assert prov.packages["torch"].startswith("2.13") and prov.packages["executorch"] == "1.5.1"
+    assert len(prov.config_sha256) == 64
+    # Nothing but the manifest's files (no temp leftovers) is in the folder.
+    assert sorted(p.name for p in tiny_bundle.root.iterdir()) == sorted(
+        ["manifest.json", *(ref.file for ref in tiny_bundle.files())])
+
+
+@pytest.fixture
+def bundle_copy(tiny_bundle, tmp_path) -> Path:
+    return Path(shutil.copytree(tiny_bundle.root, tmp_path / "copy"))
+
+
+def test_tampered_artifact_is_detected(bundle_copy):
+    pte = next(bundle_copy.glob("*-fp32.pte"))
+    data = bytearray(pte.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size, one flipped byte
+    pte.write_bytes(bytes(data))
+    with pytest.raises(BundleError, match=re.escape(f"{pte.name}: sha256 does not match")):
+        load_bundle(bundle_copy)
+
+
+def test_truncated_and_missing_files_are_detected(bundle_copy):
+    tok = bundle_copy / "tokenizer.model"
+    tok.write_bytes(tok.read_bytes()[:100])
+    with pytest.raises(BundleError, match=r"tokenizer\.model: size 100 bytes"):
+        load_bundle(bundle_copy)
+    tok.unlink()
+    with pytest.raises(BundleError, match=r"bundle file missing: tokenizer\.model"):
+        load_bundle(bundle_copy)
+
+
+def test_manifest_edits_are_detected(bundle_copy):
+    manifest = bundle_copy / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["artifacts"][0]["sha256"] = "0" * 64
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(BundleError, match="sha256 does not match"):
+        load_bundle(bundle_copy)
+    data["artifacts"][0]["file"] = "../../etc/passwd"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(BundleError, match="invalid manifest"):
+        load_bundle(bundle_copy)
+    data["schema_version"] = 2
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(BundleError, match="schema_version 2 is not supported"):
+        load_bundle(bundle_copy)
+    manifest.write_text("{not json")
+    with pytest.raises(BundleError, match="not valid JSON"):
+        load_bundle(bundle_copy)
+
+
+def test_not_a_bundle(tmp_path):
+    with pytest.raises(BundleError, match=r"manifest\.json is missing"):
+        load_bundle(tmp_path)
+
+
+def test_failed_write_keeps_the_previous_bundle(bundle_copy):
+    before = {p.name: p.read_bytes() for p in bundle_copy.iterdir()}
+    with pytest.raises(RuntimeError), staging_dir(bundle_copy) as stage:
+        (stage / "manifest.json").write_text("{}")
+        raise RuntimeError("export crashed half way")
+    assert {p.name: p.read_bytes() for p in bundle_copy.iterdir()} == before
+    assert [p.name for p in bundle_copy.parent.iterdir() if p.name.startswith(".")] == []
+    load_bundle(bundle_copy)

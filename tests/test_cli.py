@@ -1,0 +1,58 @@
+"""The CLI end to end on the tiny bundle (built once per run)."""
+
+from __future__ import annotations
+
+import shutil
+
+from typer.testing import CliRunner
+
+from edge_sdk.cli import app
+
+runner = CliRunner()
+
+
+def test_every_command_has_help():
+    for command in ("build", "inspect", "verify", "run", "bench", "import-edgelm"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_inspect_default_config_prints_parameter_counts():
+    result = runner.invoke(app, ["inspect"])
+    assert result.exit_code == 0, result.output
+    assert "9,720,064" in result.output  # total without LoRA for the 2 k seed vocabulary
+    assert "10,519,552" in result.output
+
+
+def test_verify_prints_the_parity_table_and_writes_a_report(tiny_bundle, tmp_path):
+    result = runner.invoke(app, ["verify", str(tiny_bundle.root), "--report", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    assert "executorch/fp32" in result.output and "executorch/int8" in result.output
+    assert result.output.count("pass") == 2
+    html = (tmp_path / "r.html").read_text()
+    assert html.count('class="pass"') == 2 and "executorch/int8" in html and "<svg" in html
+
+
+def test_verify_fails_on_a_tampered_bundle(tiny_bundle, tmp_path):
+    copy = shutil.copytree(tiny_bundle.root, tmp_path / "b")
+    (copy / "golden.safetensors").write_bytes(b"x" * 10)
+    result = runner.invoke(app, ["verify", str(copy)])
+    assert result.exit_code == 1 and "golden.safetensors" in result.output
+
+
+def test_run_decodes_and_handles_bad_input(tiny_bundle):
+    ok = runner.invoke(app, ["run", "She go to school.", "-b", str(tiny_bundle.root), "--quantization", "int8"])
+    assert ok.exit_code == 0, ok.output
+    assert "executorch/int8" in ok.output and "random init" in ok.output
+    empty = runner.invoke(app, ["run", "   ", "-b", str(tiny_bundle.root)])
+    assert empty.exit_code == 0
+    long = runner.invoke(app, ["run", "word " * 200, "-b", str(tiny_bundle.root)])
+    assert long.exit_code == 1 and "at most 24" in long.output
+    missing = runner.invoke(app, ["run", "x", "-b", str(tiny_bundle.root), "--backend", "tflite"])
+    assert missing.exit_code == 1 and "no tflite artifact" in missing.output
+
+
+def test_inspect_bundle_shows_signatures(tiny_bundle):
+    result = runner.invoke(app, ["inspect", str(tiny_bundle.root)])
+    assert result.exit_code == 0, result.output
+    assert "decode_step(token: int64[1]" in result.output

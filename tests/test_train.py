@@ -1,0 +1,113 @@
+"""Training smoke tests on a tiny model and a few hundred sentences (CPU, seconds)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+import yaml
+
+from edge_sdk.data.corpus import write_pairs
+from edge_sdk.data.errors import ErrorGenerator
+from edge_sdk.models.weights import read_weights
+from edge_sdk.train.config import TrainConfigError, load_train_config
+from edge_sdk.train.trainer import Trainer, lr_at
+from tests.conftest import SEED_CORPUS
+
+TINY_MODEL = dict(d_model=32, n_heads=2, encoder_layers=4, decoder_layers=2, encoder_ffn_dim=64,
+                  decoder_ffn_dim=16, lora_rank=2, max_source_len=48, max_target_len=48, dropout=0.1)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("gec")
+    sentences = SEED_CORPUS.read_text().splitlines()
+    (out / "train.txt").write_text("\n".join(sentences[:400]) + "\n")
+    write_pairs(out, "dev", sentences[4000:4060], ErrorGenerator(seed=9))
+    return out
+
+
+def _config(tmp_path: Path, data_dir: Path, **extra) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "train.yaml"
+    path.write_text(yaml.safe_dump({"data_dir": str(data_dir), "out_dir": str(tmp_path / "run"),
+                                    "model": TINY_MODEL, "vocab_size": 600, "max_tokens": 800, "lr": 3e-3,
+                                    "warmup_steps": 5, "max_steps": 60, "eval_every": 20,
+                                    "checkpoint_every": 20, "dev_sentences": 60, **extra}))
+    return path
+
+
+def test_loss_falls(tmp_path, data_dir):
+    trainer = Trainer(load_train_config(_config(tmp_path, data_dir)), log=lambda _m: None)
+    before = trainer.dev_loss()
+    final = trainer.train(60)
+    assert final.dev_loss < before - 1.0  # from ~log(600) towards copying
+    assert (tmp_path / "run" / "model_best.safetensors").is_file()
+    family, config, _ = read_weights(tmp_path / "run" / "model_last.safetensors")
+    assert family == "edgeformer" and config["d_model"] == 32
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert [entry["step"] for entry in log] == [20, 40, 60]
+
+
+def test_resume_continues_exactly(tmp_path, data_dir):
+    straight = Trainer(load_train_config(_config(tmp_path / "a", data_dir)), log=lambda _m: None)
+    straight.train(30)
+    first = Trainer(load_train_config(_config(tmp_path / "b", data_dir)), log=lambda _m: None)
+    first.train(20)  # checkpoint_every=20: state saved at step 20
+    resumed = Trainer(load_train_config(_config(tmp_path / "b", data_dir)), log=lambda _m: None)
+    assert resumed.step == 20
+    resumed.train(30)
+    for (name, a), (_, b) in zip(straight.model.state_dict().items(), resumed.model.state_dict().items(),
+                                 strict=True):
+        assert torch.allclose(a, b, atol=1e-6), name
+
+
+def test_warmup_then_decay():
+    cfg = load_train_config.__globals__["TrainConfig"](data_dir=Path("."), out_dir=Path("."), lr=1e-3,
+                                                        warmup_steps=10, max_steps=110, min_lr_ratio=0.1)
+    assert lr_at(0, cfg) == pytest.approx(1e-4)
+    assert lr_at(9, cfg) == pytest.approx(1e-3)
+    assert lr_at(60, cfg) < lr_at(10, cfg)
+    assert lr_at(110, cfg) == pytest.approx(1e-4)
+
+
+def test_bad_training_config(tmp_path, data_dir):
+    with pytest.raises(TrainConfigError, match="unknown fields: learning_rate"):
+        load_train_config(_config(tmp_path, data_dir, learning_rate=1))
+    with pytest.raises(TrainConfigError, match="lr must be a number"):
+        load_train_config(_config(tmp_path, data_dir, lr="fast"))
+
+
+def test_training_needs_no_export_stack(tmp_path, data_dir):
+    """GPU machines have torch, sentencepiece, safetensors, numpy, rich and PyYAML, but no pydantic (which
+    recent typer imports) and no export stack: `python -m edge_sdk.train` must run there."""
+    import subprocess
+    import sys
+
+    config = _config(tmp_path, data_dir, max_steps=3, eval_every=3, checkpoint_every=3)
+    script = (
+        "import sys\n"
+        "for name in ('pydantic', 'executorch', 'coremltools', 'torchao', 'errant', 'spacy', 'harper'):\n"
+        "    sys.modules[name] = None  # any import of these now raises ImportError\n"
+        "import runpy\n"
+        f"sys.argv = ['edge_sdk.train', {str(config)!r}]\n"
+        "runpy.run_module('edge_sdk.train', run_name='__main__')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "run" / "model_last.safetensors").is_file()
+
+
+def test_resume_from_committed_weights_alone(tmp_path, data_dir):
+    """Only weights travel in git; the step and epoch come back from their metadata."""
+    first = Trainer(load_train_config(_config(tmp_path, data_dir)), log=lambda _m: None)
+    first.train(20)
+    (tmp_path / "run" / "trainer_state.pt").unlink()
+    resumed = Trainer(load_train_config(_config(tmp_path, data_dir)), log=lambda _m: None)
+    assert (resumed.step, resumed.epoch, resumed.batch_index) == (first.step, first.epoch, first.batch_index)
+    for (name, a), (_, b) in zip(first.model.state_dict().items(), resumed.model.state_dict().items(), strict=True):
+        assert torch.equal(a, b), name
+    final = resumed.train(40)
+    assert final.step == 40 and final.dev_loss < resumed.best_dev + 0.5
