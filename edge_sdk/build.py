@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -18,7 +18,7 @@ from edge_sdk.bundle.io import Bundle, file_ref, load_bundle, sha256_file, stagi
 from edge_sdk.bundle.manifest import MANIFEST_NAME, Manifest, MethodSignature, TensorSignature
 from edge_sdk.config import BuildConfig, ConfigFileError
 from edge_sdk.export import BACKENDS
-from edge_sdk.models import FAMILIES, ExportMethod
+from edge_sdk.models import FAMILIES, ExportMethod, TensorSpec
 from edge_sdk.models.session import EagerSession
 from edge_sdk.models.weights import WeightsError, load_state_strict, read_weights
 from edge_sdk.tokenizer import SentencePieceTokenizer, train_sentencepiece
@@ -80,9 +80,13 @@ def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer) -> Built
     return BuiltModel(config.family, model_config, model.eval(), tokenizer, weights_sha)
 
 
-def signature(method: ExportMethod) -> MethodSignature:
-    def spec(t: object) -> TensorSignature:
-        return TensorSignature(name=t.name, dtype=t.dtype, shape=list(t.shape))
+def signature(method: ExportMethod, dtype_map: Mapping[str, str] | None = None) -> MethodSignature:
+    """The method as the artifact stores it (a backend may narrow integer types)."""
+    dtype_map = dtype_map or {}
+
+    def spec(t: TensorSpec) -> TensorSignature:
+        return TensorSignature(name=t.name, dtype=dtype_map.get(t.dtype, t.dtype), shape=list(t.shape),
+                               pad_value=t.pad_value, feeds=t.feeds)
 
     return MethodSignature(name=method.name, inputs=[spec(t) for t in method.inputs],
                            outputs=[spec(t) for t in method.outputs], dims=method.dims)
@@ -108,20 +112,10 @@ def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None =
         golden = make_golden(EagerSession(methods), tokenizer, config.verify.samples, mc.eos_id, mc.eos_id,
                              mc.max_source_len, mc.max_target_len)
         save_golden(golden, stage / GOLDEN_FILE)
-        artifacts = []
-        for backend_name, quantization in plan:
-            backend = BACKENDS.get(backend_name)
-            file_name = f"{config.name}-{quantization}{backend.suffix}"
-            log(f"export {backend_name}/{quantization} -> {file_name}")
-            backend.export(family.export_methods(built.model), quantization, stage / file_name,
-                           lambda msg, b=backend_name, q=quantization: log(f"  {b}/{q}: {msg}"))
-            artifacts.append({**file_ref(stage, file_name), "backend": backend_name,
-                              "quantization": quantization,
-                              "methods": [signature(m) for m in methods]})
         packages = {"torch": version("torch")}
         for backend_name in dict.fromkeys(b for b, _ in plan):
             packages.update(BACKENDS.get(backend_name).versions())
-        manifest = Manifest(
+        fields = dict(
             name=config.name, version=config.version, family=config.family, task=config.task,
             architecture=mc.to_dict(), parameters=sum(p.numel() for p in built.model.parameters()),
             tokenizer={**file_ref(stage, TOKENIZER_FILE), "vocab_size": tokenizer.vocab_size,
@@ -129,9 +123,25 @@ def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None =
                        "unk_id": tokenizer.unk_id},
             generation={"decoder_start_id": mc.eos_id, "eos_id": mc.eos_id,
                         "max_source_len": mc.max_source_len, "max_target_len": mc.max_target_len},
-            artifacts=artifacts, golden=file_ref(stage, GOLDEN_FILE),
+            golden=file_ref(stage, GOLDEN_FILE),
             provenance={"sdk_version": __version__, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                         "config_sha256": config.content_hash(), "weights_sha256": built.weights_sha256,
                         "python": platform.python_version(), "packages": packages})
+        # What an artifact carries inside itself where its format allows (a .tflite's metadata): the
+        # manifest without the artifact list (which holds the artifact's own checksum) and the tokenizer.
+        embedded = {MANIFEST_NAME: Manifest(**fields, artifacts=[]).to_json().encode(),
+                    TOKENIZER_FILE: (stage / TOKENIZER_FILE).read_bytes()}
+        artifacts = []
+        for backend_name, quantization in plan:
+            backend = BACKENDS.get(backend_name)
+            file_name = f"{config.name}-{quantization}{backend.suffix}"
+            log(f"export {backend_name}/{quantization} -> {file_name}")
+            exported = family.export_methods(built.model, backend.style)
+            backend.export(exported, quantization, stage / file_name,
+                           lambda msg, b=backend_name, q=quantization: log(f"  {b}/{q}: {msg}"), embedded)
+            artifacts.append({**file_ref(stage, file_name), "backend": backend_name,
+                              "quantization": quantization,
+                              "methods": [signature(m, backend.dtype_map) for m in exported]})
+        manifest = Manifest(**fields, artifacts=artifacts)
         (stage / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     return load_bundle(out_dir)

@@ -34,6 +34,12 @@ class TensorSignature(_Strict):
     dtype: Literal["float32", "float16", "int64", "int32", "bool"]
     # Ints are fixed sizes; strings name a dynamic dimension whose bounds are in `MethodSignature.dims`.
     shape: list[int | str]
+    # Inputs of fixed size that may hold less (a short sentence in a static-shape model): fill the rest
+    # with this value; the model masks it.
+    pad_value: float | None = None
+    # Outputs that are state: pass this output back as input `feeds` on the next call (a KV cache in
+    # formats without mutable buffers). Start from zeros.
+    feeds: str | None = None
 
 
 class MethodSignature(_Strict):

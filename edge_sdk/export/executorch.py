@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
@@ -44,7 +44,9 @@ class ExecuTorchBackend(Backend):
     suffix = ".pte"
     quantizations = ("fp32", "int8")
 
-    def export(self, methods: list[ExportMethod], quantization: str, out_path: Path, log: Log) -> None:
+    def export(self, methods: list[ExportMethod], quantization: str, out_path: Path, log: Log,
+               assets: Mapping[str, bytes] | None = None) -> None:
+        # The bundle carries the tokenizer and manifest beside the .pte; nothing is embedded.
         from executorch.backends.xnnpack.partition.xnnpack_partitioner import XnnpackPartitioner
         from executorch.exir import EdgeCompileConfig, ExecutorchBackendConfig, to_edge_transform_and_lower
         from executorch.exir.passes import MemoryPlanningPass

@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from edge_sdk.models.family import FAMILIES, ExportMethod, ModelFamily, TensorSpec
+from edge_sdk.models.family import DEFAULT_STYLE, FAMILIES, ExportMethod, ExportStyle, ModelFamily, TensorSpec
 
 LoraShape = Literal["flat", "decreasing", "increasing"]
 
@@ -326,6 +326,29 @@ class EdgeFormer(nn.Module):
             x = self._decoder_layer(j, x, (k_cache, v_cache), self_bias, memory_kv, memory_bias, q)
         return self._output(x)[:, 0, :]
 
+    def decode_step_io(self, token: Tensor, position: Tensor, memory_kv: Tensor, memory_bias: Tensor,
+                       self_kv: Tensor) -> tuple[Tensor, Tensor]:
+        """`decode_step` with the cache passed in and returned: self_kv [L_dec, 2, 1, H, T, Dh].
+
+        For runtimes without mutable state (TFLite, Core ML before iOS 18). The slot at `position` is
+        replaced through a one-hot select instead of an in-place write, so the graph stays functional.
+        """
+        c = self.config
+        x = self.embed_scale * self.embed_tokens(token.view(1, 1)) + self.positions[1:][position].view(1, 1, -1)
+        x = F.dropout(x, c.dropout, self.training)
+        slots = torch.arange(c.max_target_len, device=token.device)
+        self_bias = torch.where(slots <= position, 0.0, MASK_VALUE).to(x.dtype)
+        here = (slots == position).view(1, 1, -1, 1)
+        new_kv = []
+        for j in range(c.decoder_layers):
+            attn = self.decoder_self_attention(j)
+            k_cache = torch.where(here, attn.split_heads(attn.k_proj(x)), self_kv[j, 0])
+            v_cache = torch.where(here, attn.split_heads(attn.v_proj(x)), self_kv[j, 1])
+            new_kv.append(torch.stack((k_cache, v_cache)))
+            q = attn.split_heads(attn.q_proj(x) * attn.scaling)
+            x = self._decoder_layer(j, x, (k_cache, v_cache), self_bias, memory_kv, memory_bias, q)
+        return self._output(x)[:, 0, :], torch.stack(new_kv)
+
     def forward(self, src_tokens: Tensor, prev_output_tokens: Tensor) -> Tensor:
         """Teacher-forced training pass: [B, S], [B, T] -> logits [B, T, V]."""
         return self.decode(prev_output_tokens, *self.encode(src_tokens))
@@ -352,8 +375,10 @@ class EncodeMethod(nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, src_tokens: Tensor) -> tuple[Tensor, Tensor]:
-        return self.model.encode(src_tokens)
+    def forward(self, src_tokens: Tensor) -> dict[str, Tensor]:
+        # A dict names the outputs in formats that keep names (TFLite signatures, Core ML features).
+        memory_kv, memory_bias = self.model.encode(src_tokens)
+        return {"memory_kv": memory_kv, "memory_bias": memory_bias}
 
 
 class DecodeStepMethod(nn.Module):
@@ -361,8 +386,19 @@ class DecodeStepMethod(nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, token: Tensor, position: Tensor, memory_kv: Tensor, memory_bias: Tensor) -> Tensor:
-        return self.model.decode_step(token, position, memory_kv, memory_bias)
+    def forward(self, token: Tensor, position: Tensor, memory_kv: Tensor, memory_bias: Tensor) -> dict[str, Tensor]:
+        return {"logits": self.model.decode_step(token, position, memory_kv, memory_bias)}
+
+
+class DecodeStepIOMethod(nn.Module):
+    def __init__(self, model: EdgeFormer) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, token: Tensor, position: Tensor, memory_kv: Tensor, memory_bias: Tensor,
+                self_kv: Tensor) -> dict[str, Tensor]:
+        logits, new_kv = self.model.decode_step_io(token, position, memory_kv, memory_bias, self_kv)
+        return {"logits": logits, "self_kv_out": new_kv}
 
 
 @FAMILIES.register("edgeformer")
@@ -376,42 +412,61 @@ class EdgeFormerFamily(ModelFamily):
     def build(self, config: EdgeFormerConfig) -> EdgeFormer:
         return EdgeFormer(config)
 
-    def export_methods(self, model: nn.Module) -> list[ExportMethod]:
+    def export_methods(self, model: nn.Module, style: ExportStyle = DEFAULT_STYLE) -> list[ExportMethod]:
         assert isinstance(model, EdgeFormer)
         c = model.config
-        h, dh, lay = c.n_heads, c.head_dim, c.decoder_layers
+        h, dh, lay, t = c.n_heads, c.head_dim, c.decoder_layers, c.max_target_len
         gen = torch.Generator().manual_seed(0)
-        example_len = max(3, min(8, c.max_source_len - 1))
+        static = style.static_shapes
+        example_len = c.max_source_len if static else max(3, min(8, c.max_source_len - 1))
+        src_dim: int | str = c.max_source_len if static else "src"
+        dims = {} if static else {"src": (2, c.max_source_len)}
 
         def src(n: int) -> Tensor:
-            t = torch.randint(4, c.vocab_size, (1, n), generator=gen)
-            t[0, -1] = c.eos_id
+            """A source of n real tokens, right-padded to the static length where shapes are static."""
+            t = torch.full((1, c.max_source_len if static else n), c.pad_id, dtype=torch.long)
+            t[0, :n] = torch.randint(4, c.vocab_size, (n,), generator=gen)
+            t[0, n - 1] = c.eos_id
             return t
 
         with torch.no_grad():
             kv, bias = model.encode(src(example_len))
-        calib_src = [(src(n),) for n in (example_len, max(2, c.max_source_len // 2), c.max_source_len)]
+        calib_src = [(src(n),) for n in (max(3, min(8, c.max_source_len - 1)), max(2, c.max_source_len // 2),
+                                          c.max_source_len)]
+        empty_cache = torch.zeros(lay, 2, 1, h, t, dh)
         calib_dec = []
         for (s,) in calib_src:
             with torch.no_grad():
                 mkv, mb = model.encode(s)
-            for pos in range(min(4, c.max_target_len)):
+            cache = empty_cache.clone()
+            for pos in range(min(4, t)):
                 tok = torch.randint(4, c.vocab_size, (1,), generator=gen)
-                calib_dec.append((tok, torch.tensor([pos]), mkv, mb))
-        kv_shape = (lay, 2, 1, h, "src", dh)
+                step = (tok, torch.tensor([pos]), mkv, mb)
+                if style.state_as_io:
+                    calib_dec.append((*step, cache))
+                    with torch.no_grad():
+                        cache = model.decode_step_io(*step, cache)[1]
+                else:
+                    calib_dec.append(step)
+        kv_shape = (lay, 2, 1, h, src_dim, dh)
+        memory = [TensorSpec("memory_kv", "float32", kv_shape),
+                  TensorSpec("memory_bias", "float32", (1, 1, 1, src_dim))]
+        decode_inputs = [TensorSpec("token", "int64", (1,)), TensorSpec("position", "int64", (1,)), *memory]
+        decode_outputs = [TensorSpec("logits", "float32", (1, c.vocab_size))]
+        decode_example: tuple[Tensor, ...] = (torch.tensor([c.eos_id]), torch.tensor([0]), kv, bias)
+        decode_module: nn.Module = DecodeStepMethod(model)
+        if style.state_as_io:
+            cache_shape = (lay, 2, 1, h, t, dh)
+            decode_inputs.append(TensorSpec("self_kv", "float32", cache_shape))
+            decode_outputs.append(TensorSpec("self_kv_out", "float32", cache_shape, feeds="self_kv"))
+            decode_example = (*decode_example, empty_cache)
+            decode_module = DecodeStepIOMethod(model)
         return [
             ExportMethod(
                 name="encode", module=EncodeMethod(model), example_inputs=(src(example_len),),
-                inputs=[TensorSpec("src_tokens", "int64", (1, "src"))],
-                outputs=[TensorSpec("memory_kv", "float32", kv_shape),
-                         TensorSpec("memory_bias", "float32", (1, 1, 1, "src"))],
-                dims={"src": (2, c.max_source_len)}, calibration=calib_src),
+                inputs=[TensorSpec("src_tokens", "int64", (1, src_dim), pad_value=c.pad_id if static else None)],
+                outputs=memory, dims=dims, calibration=calib_src),
             ExportMethod(
-                name="decode_step", module=DecodeStepMethod(model),
-                example_inputs=(torch.tensor([c.eos_id]), torch.tensor([0]), kv, bias),
-                inputs=[TensorSpec("token", "int64", (1,)), TensorSpec("position", "int64", (1,)),
-                        TensorSpec("memory_kv", "float32", kv_shape),
-                        TensorSpec("memory_bias", "float32", (1, 1, 1, "src"))],
-                outputs=[TensorSpec("logits", "float32", (1, c.vocab_size))],
-                dims={"src": (2, c.max_source_len)}, calibration=calib_dec),
+                name="decode_step", module=decode_module, example_inputs=decode_example,
+                inputs=decode_inputs, outputs=decode_outputs, dims=dims, calibration=calib_dec),
         ]

@@ -22,6 +22,26 @@ class TensorSpec:
     name: str
     dtype: str
     shape: tuple[int | str, ...]
+    # Value that fills an input padded to a static size (set where the model masks padding itself).
+    pad_value: float | None = None
+    # On an output: the name of the input this output is fed back into on the next call (explicit state,
+    # e.g. a KV cache for runtimes without mutable buffers). Runtimes keep it; callers never see it.
+    feeds: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportStyle:
+    """What a backend's file format can express; the family shapes its methods to fit.
+
+    static_shapes: every dynamic dimension is fixed at its maximum (inputs are padded).
+    state_as_io: mutable buffers become explicit inputs and outputs (`TensorSpec.feeds`).
+    """
+
+    static_shapes: bool = False
+    state_as_io: bool = False
+
+
+DEFAULT_STYLE = ExportStyle()
 
 
 @dataclass
@@ -50,7 +70,7 @@ class ModelFamily(ABC):
     def build(self, config: Any) -> nn.Module: ...
 
     @abstractmethod
-    def export_methods(self, model: nn.Module) -> list[ExportMethod]: ...
+    def export_methods(self, model: nn.Module, style: ExportStyle = DEFAULT_STYLE) -> list[ExportMethod]: ...
 
 
 FAMILIES: Registry[ModelFamily] = Registry("model family")

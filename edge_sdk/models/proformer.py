@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from edge_sdk.models.family import FAMILIES, ExportMethod, ModelFamily, TensorSpec
+from edge_sdk.models.family import DEFAULT_STYLE, FAMILIES, ExportMethod, ExportStyle, ModelFamily, TensorSpec
 
 MASK_VALUE = -1.0e4
 
@@ -143,8 +143,8 @@ class ClassifyMethod(nn.Module):
         super().__init__()
         self.model = model
 
-    def forward(self, features: Tensor, length: Tensor) -> Tensor:
-        return self.model(features, length)
+    def forward(self, features: Tensor, length: Tensor) -> dict[str, Tensor]:
+        return {"logits": self.model(features, length)}
 
 
 @FAMILIES.register("proformer")
@@ -158,7 +158,9 @@ class ProFormerFamily(ModelFamily):
     def build(self, config: ProFormerConfig) -> ProFormer:
         return ProFormer(config)
 
-    def export_methods(self, model: nn.Module) -> list[ExportMethod]:
+    def export_methods(self, model: nn.Module, style: ExportStyle = DEFAULT_STYLE) -> list[ExportMethod]:
+        """One `classify` method; its shapes are already static (features padded to max_words, with
+        `length` saying how many are real), so every backend style takes it as is."""
         assert isinstance(model, ProFormer)
         c = model.config
         gen = torch.Generator().manual_seed(0)
