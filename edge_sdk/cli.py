@@ -164,10 +164,17 @@ def verify(
                 "result"):
         table.add_column(col, no_wrap=col == "artifact")
     for r in reports:
+        if not r.ran:
+            table.add_row(f"{r.backend}/{r.quantization}", f"{r.size_bytes / 1e6:.2f} MB", "-", "-", "-", "-",
+                          "[yellow]spec ok[/]" if r.passed else f"[red]FAIL[/] {r.reason}")
+            continue
         table.add_row(f"{r.backend}/{r.quantization}", f"{r.size_bytes / 1e6:.2f} MB", f"{r.max_abs_diff:.2e}",
                       f"{r.token_agreement:.1%}", f"{r.greedy_identical:.0%}", "yes" if r.cache_isolated else "NO",
                       "[green]pass[/]" if r.passed else f"[red]FAIL[/] {r.reason}")
     console.print(table)
+    for r in reports:
+        if not r.ran and r.passed:
+            console.print(f"[yellow]{r.backend}/{r.quantization}[/]: {r.reason}")
     if report is not None:
         from edge_sdk.verify.report import write_report
 
@@ -181,7 +188,8 @@ def run(
     text: Annotated[str, typer.Argument(help="Sentence to correct.")],
     bundle_dir: Annotated[Path, typer.Option("--bundle", "-b", help="Bundle folder.")] = DEFAULT_BUNDLE,
     backend: Annotated[str, typer.Option(help="Runtime to decode with.")] = "executorch",
-    quantization: Annotated[str | None, typer.Option(help="fp32 or int8 (default: the first in the bundle).")] = None,
+    quantization: Annotated[str | None, typer.Option(
+        help="fp32, int8 or int8-weight-only (default: the backend's first in the bundle).")] = None,
 ) -> None:
     """Correct TEXT with greedy decoding in a real on-device runtime."""
     _quiet_imports()

@@ -45,7 +45,8 @@ class TokenizerConfig(_Strict):
 
 
 class TargetConfig(_Strict):
-    quantization: list[str] = Field(default_factory=lambda: ["fp32", "int8"], min_length=1)
+    # None: the backend's defaults (fp32 + int8; fp16 + int8 for Core ML).
+    quantization: list[str] | None = Field(None, min_length=1)
 
 
 class GenerationConfig(_Strict):
@@ -84,6 +85,8 @@ class BuildConfig(_Strict):
             if name not in BACKENDS:
                 raise ValueError(f"unknown target {name!r} (known: {', '.join(BACKENDS.names())})")
             backend = BACKENDS.get(name)
+            if target.quantization is None:
+                target.quantization = list(backend.default_quantizations)
             bad = [q for q in target.quantization if q not in backend.quantizations]
             if bad:
                 raise ValueError(f"target {name} supports quantization {', '.join(backend.quantizations)}, "

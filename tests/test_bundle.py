@@ -17,18 +17,27 @@ from edge_sdk.tokenizer import SentencePieceTokenizer
 def test_manifest_describes_the_bundle(tiny_bundle):
     m = tiny_bundle.manifest
     assert (m.schema_version, m.name, m.family, m.task) == (1, "tiny-corrector", "edgeformer", "grammar-correction")
-    assert {(a.backend, a.quantization) for a in m.artifacts} == {("executorch", "fp32"), ("executorch", "int8")}
+    assert {(a.backend, a.quantization) for a in m.artifacts} == {
+        ("executorch", "fp32"), ("executorch", "int8"), ("tflite", "fp32"), ("tflite", "int8"),
+        ("coreml", "fp16"), ("coreml", "int8"), ("coreml-ios16", "fp16")}
     for ref in tiny_bundle.files():
         path = tiny_bundle.path(ref)
         assert path.stat().st_size == ref.size_bytes and sha256_file(path) == ref.sha256
     tok = SentencePieceTokenizer(tiny_bundle.path(m.tokenizer))
     assert m.tokenizer.vocab_size == tok.vocab_size == m.architecture["vocab_size"]
     assert (m.tokenizer.pad_id, m.tokenizer.eos_id) == (tok.pad_id, tok.eos_id)
-    encode = next(meth for meth in m.artifacts[0].methods if meth.name == "encode")
+    encode = next(meth for meth in m.artifact("executorch").methods if meth.name == "encode")
     assert encode.inputs[0].name == "src_tokens" and encode.inputs[0].shape == [1, "src"]
     assert encode.dims["src"] == (2, m.generation.max_source_len)
+    # TFLite: static shapes (padded with <pad>), int32 ids, the KV cache as a state output fed back.
+    encode, step = m.artifact("tflite").methods
+    assert encode.inputs[0].shape == [1, m.generation.max_source_len] and encode.inputs[0].dtype == "int32"
+    assert encode.inputs[0].pad_value == m.tokenizer.pad_id and not encode.dims
+    assert [o.feeds for o in step.outputs] == [None, "self_kv"]
+    assert step.inputs[-1].name == "self_kv" and step.inputs[-1].shape == step.outputs[-1].shape
     prov = m.provenance
     assert prov.packages["torch"].startswith("2.13") and prov.packages["executorch"] == "1.5.1"
+    assert prov.packages["litert-torch"] == "0.10.0" and prov.packages["ai-edge-litert"] == "2.3.0"
     assert len(prov.config_sha256) == 64
     # Nothing but the manifest's files (no temp leftovers) is in the folder.
     assert sorted(p.name for p in tiny_bundle.root.iterdir()) == sorted(

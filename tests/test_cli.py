@@ -27,10 +27,14 @@ def test_inspect_default_config_prints_parameter_counts():
 def test_verify_prints_the_parity_table_and_writes_a_report(tiny_bundle, tmp_path):
     result = runner.invoke(app, ["verify", str(tiny_bundle.root), "--report", str(tmp_path / "r.html")])
     assert result.exit_code == 0, result.output
-    assert "executorch/fp32" in result.output and "executorch/int8" in result.output
-    assert result.output.count("pass") == 2
+    for label in ("executorch/fp32", "executorch/int8", "tflite/fp32", "tflite/int8"):
+        assert label in result.output
+    assert result.output.count("pass") == 4
+    # Core ML cannot predict off macOS: its packages are checked against the manifest and said so.
+    assert result.output.count("spec ok") == 3 and "needs macOS" in result.output
     html = (tmp_path / "r.html").read_text()
-    assert html.count('class="pass"') == 2 and "executorch/int8" in html and "<svg" in html
+    assert html.count('class="pass"') == 4 and html.count('class="spec"') == 3
+    assert "tflite/int8" in html and "<svg" in html
 
 
 def test_verify_fails_on_a_tampered_bundle(tiny_bundle, tmp_path):
@@ -48,8 +52,11 @@ def test_run_decodes_and_handles_bad_input(tiny_bundle):
     assert empty.exit_code == 0
     long = runner.invoke(app, ["run", "word " * 200, "-b", str(tiny_bundle.root)])
     assert long.exit_code == 1 and "at most 24" in long.output
-    missing = runner.invoke(app, ["run", "x", "-b", str(tiny_bundle.root), "--backend", "tflite"])
-    assert missing.exit_code == 1 and "no tflite artifact" in missing.output
+    lite = runner.invoke(app, ["run", "She go to school.", "-b", str(tiny_bundle.root), "--backend", "tflite"])
+    assert lite.exit_code == 0 and "tflite/fp32" in lite.output
+    missing = runner.invoke(app, ["run", "x", "-b", str(tiny_bundle.root), "--backend", "tflite",
+                                  "--quantization", "int8-weight-only"])
+    assert missing.exit_code == 1 and "no tflite/int8-weight-only artifact" in missing.output
 
 
 def test_inspect_bundle_shows_signatures(tiny_bundle):

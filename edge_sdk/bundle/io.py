@@ -29,9 +29,35 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _tree_files(path: Path) -> list[Path]:
+    files = []
+    for item in sorted(path.rglob("*")):
+        if item.is_symlink():
+            raise BundleError(f"{item}: symbolic links are not allowed inside a bundle")
+        if item.is_file():
+            files.append(item)
+    return files
+
+
+def sha256_path(path: Path) -> str:
+    """sha256 of a file; for a folder (a Core ML .mlpackage), of its sorted `relpath NUL sha256 LF` lines.
+
+    The folder digest covers names and contents, so adding, removing, renaming or editing any file inside
+    changes it (docs/bundle-format.md, "Checksums").
+    """
+    if not path.is_dir():
+        return sha256_file(path)
+    lines = "".join(f"{f.relative_to(path).as_posix()}\0{sha256_file(f)}\n" for f in _tree_files(path))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def size_of(path: Path) -> int:
+    return sum(f.stat().st_size for f in _tree_files(path)) if path.is_dir() else path.stat().st_size
+
+
 def file_ref(directory: Path, name: str) -> dict[str, object]:
     path = directory / name
-    return {"file": name, "sha256": sha256_file(path), "size_bytes": path.stat().st_size}
+    return {"file": name, "sha256": sha256_path(path), "size_bytes": size_of(path)}
 
 
 @contextmanager
@@ -92,11 +118,12 @@ def load_bundle(root: Path, verify_checksums: bool = True) -> Bundle:
     if verify_checksums:
         for ref in bundle.files():
             path = bundle.path(ref)
-            if not path.is_file():
+            if not (path.is_file() or path.is_dir()) or path.is_symlink():
                 raise BundleError(f"bundle file missing: {ref.file}")
-            if path.stat().st_size != ref.size_bytes:
-                raise BundleError(f"{ref.file}: size {path.stat().st_size} bytes, manifest says "
+            size = size_of(path)
+            if size != ref.size_bytes:
+                raise BundleError(f"{ref.file}: size {size} bytes, manifest says "
                                   f"{ref.size_bytes}: the file was modified or truncated")
-            if sha256_file(path) != ref.sha256:
+            if sha256_path(path) != ref.sha256:
                 raise BundleError(f"{ref.file}: sha256 does not match the manifest: the file was modified")
     return bundle

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -41,6 +41,7 @@ class Backend(ABC):
     name: str
     suffix: str
     quantizations: tuple[str, ...]
+    default_quantizations: tuple[str, ...] = ("fp32", "int8")
     # How the model family must shape its methods for this format (static shapes, state as I/O).
     style: ExportStyle = DEFAULT_STYLE
     # Integer widths the format stores (TFLite has no int64 inputs): applied to recorded signatures.
@@ -53,7 +54,16 @@ class Backend(ABC):
         carry them, so the file alone is enough for an app."""
 
     @abstractmethod
-    def load(self, path: Path) -> RuntimeSession: ...
+    def load(self, path: Path, methods: Sequence[Any] | None = None) -> RuntimeSession:
+        """Open an artifact in its runtime. `methods` are the manifest's signatures of this artifact."""
+
+    def runs_here(self) -> tuple[bool, str]:
+        """Whether this machine can execute the artifact, and if not, why."""
+        return True, ""
+
+    def check_spec(self, path: Path, methods: Sequence[Any]) -> list[str]:
+        """Problems found by reading (not running) the artifact against the manifest; [] when none."""
+        return []
 
     @abstractmethod
     def versions(self) -> dict[str, str]:

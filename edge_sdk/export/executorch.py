@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -78,7 +79,7 @@ class ExecuTorchBackend(Backend):
             emit_mutable_buffer_names=True))
         write_bytes_atomic(out_path, program.buffer)
 
-    def load(self, path: Path) -> RuntimeSession:
+    def load(self, path: Path, methods: Sequence[Any] | None = None) -> RuntimeSession:
         return ExecuTorchSession(path)
 
     def versions(self) -> dict[str, str]:

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from types import MappingProxyType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -135,7 +135,7 @@ class TFLiteBackend(Backend):
             raise ExportError(f"ai-edge-quantizer produced no model for {quantization}")
         return bytes(result.quantized_model)
 
-    def load(self, path: Path) -> RuntimeSession:
+    def load(self, path: Path, methods: Sequence[Any] | None = None) -> RuntimeSession:
         return TFLiteSession(path)
 
     def versions(self) -> dict[str, str]:

@@ -18,7 +18,7 @@ class GrammarCorrector:
         if manifest.family != "edgeformer":
             raise ValueError(f"bundle {manifest.name} is a {manifest.family} model, not a corrector")
         self.artifact = manifest.artifact(backend, quantization)
-        self.session = BACKENDS.get(backend).load(self.bundle.path(self.artifact))
+        self.session = BACKENDS.get(backend).load(self.bundle.path(self.artifact), self.artifact.methods)
         self.tokenizer = SentencePieceTokenizer(self.bundle.path(manifest.tokenizer))
 
     def correct(self, text: str) -> str:

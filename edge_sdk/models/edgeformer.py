@@ -264,7 +264,8 @@ class EdgeFormer(nn.Module):
         c = self.config
         not_pad = src_tokens != c.pad_id
         x = self._embed(src_tokens, torch.cumsum(not_pad.long(), dim=1) * not_pad.long())
-        key_bias = torch.where(not_pad, 0.0, MASK_VALUE).to(x.dtype)[:, None, None, :]
+        # Masks are built by arithmetic, not `where(cond, scalar, scalar)`: coremltools mis-shapes the latter.
+        key_bias = ((~not_pad).to(x.dtype) * MASK_VALUE)[:, None, None, :]
         for i, own in enumerate(self.encoder_layers):
             attn = self.attention_of_encoder_layer(i)
             q = attn.q_proj(x)
@@ -279,13 +280,13 @@ class EdgeFormer(nn.Module):
         return x, key_bias
 
     def encode(self, src_tokens: Tensor) -> tuple[Tensor, Tensor]:
-        """-> memory_kv [L_dec, 2, B, H, S, Dh] (cross-attention keys/values), memory_bias [B, 1, 1, S]."""
+        """-> memory_kv [2 * L_dec, B, H, S, Dh] (cross-attention keys then values of each decoder layer),
+        memory_bias [B, 1, 1, S]. Rank 5, the most Core ML takes."""
         hidden, key_bias = self.encoder_forward(src_tokens)
         kv = []
         for j in range(self.config.decoder_layers):
             attn = self.decoder_cross_attention(j)
-            kv.append(torch.stack([attn.split_heads(attn.k_proj(hidden)),
-                                   attn.split_heads(attn.v_proj(hidden))]))
+            kv += [attn.split_heads(attn.k_proj(hidden)), attn.split_heads(attn.v_proj(hidden))]
         return torch.stack(kv), key_bias
 
     # ----------------------------------------------------------------- decoder
@@ -299,7 +300,7 @@ class EdgeFormer(nn.Module):
         x = layer.self_attn_layer_norm(x + F.dropout(h, c.dropout, self.training))
         x = layer.final_layer_norm(x + layer.ffn(x, c.dropout, self.training))
         q = cross_attn.split_heads(cross_attn.q_proj(x) * cross_attn.scaling)
-        h = cross_attn.attend(q, memory_kv[j, 0], memory_kv[j, 1], memory_bias)
+        h = cross_attn.attend(q, memory_kv[2 * j], memory_kv[2 * j + 1], memory_bias)
         x = layer.encoder_attn_layer_norm(x + F.dropout(h, c.dropout, self.training))
         return layer.final_layer_norm(x + layer.ffn(x, c.dropout, self.training))
 
@@ -316,7 +317,7 @@ class EdgeFormer(nn.Module):
         x = self.embed_scale * self.embed_tokens(token.view(1, 1)) + self.positions[1:][position].view(1, 1, -1)
         x = F.dropout(x, c.dropout, self.training)
         slots = torch.arange(c.max_target_len, device=token.device)
-        self_bias = torch.where(slots <= position, 0.0, MASK_VALUE).to(x.dtype)
+        self_bias = (slots > position).to(x.dtype) * MASK_VALUE
         for j in range(c.decoder_layers):
             attn = self.decoder_self_attention(j)
             k_cache, v_cache = getattr(self, f"k_cache_{j}"), getattr(self, f"v_cache_{j}")
@@ -328,7 +329,7 @@ class EdgeFormer(nn.Module):
 
     def decode_step_io(self, token: Tensor, position: Tensor, memory_kv: Tensor, memory_bias: Tensor,
                        self_kv: Tensor) -> tuple[Tensor, Tensor]:
-        """`decode_step` with the cache passed in and returned: self_kv [L_dec, 2, 1, H, T, Dh].
+        """`decode_step` with the cache passed in and returned: self_kv [2 * L_dec, 1, H, T, Dh].
 
         For runtimes without mutable state (TFLite, Core ML before iOS 18). The slot at `position` is
         replaced through a one-hot select instead of an in-place write, so the graph stays functional.
@@ -337,14 +338,14 @@ class EdgeFormer(nn.Module):
         x = self.embed_scale * self.embed_tokens(token.view(1, 1)) + self.positions[1:][position].view(1, 1, -1)
         x = F.dropout(x, c.dropout, self.training)
         slots = torch.arange(c.max_target_len, device=token.device)
-        self_bias = torch.where(slots <= position, 0.0, MASK_VALUE).to(x.dtype)
+        self_bias = (slots > position).to(x.dtype) * MASK_VALUE
         here = (slots == position).view(1, 1, -1, 1)
         new_kv = []
         for j in range(c.decoder_layers):
             attn = self.decoder_self_attention(j)
-            k_cache = torch.where(here, attn.split_heads(attn.k_proj(x)), self_kv[j, 0])
-            v_cache = torch.where(here, attn.split_heads(attn.v_proj(x)), self_kv[j, 1])
-            new_kv.append(torch.stack((k_cache, v_cache)))
+            k_cache = torch.where(here, attn.split_heads(attn.k_proj(x)), self_kv[2 * j])
+            v_cache = torch.where(here, attn.split_heads(attn.v_proj(x)), self_kv[2 * j + 1])
+            new_kv += [k_cache, v_cache]
             q = attn.split_heads(attn.q_proj(x) * attn.scaling)
             x = self._decoder_layer(j, x, (k_cache, v_cache), self_bias, memory_kv, memory_bias, q)
         return self._output(x)[:, 0, :], torch.stack(new_kv)
@@ -360,7 +361,7 @@ class EdgeFormer(nn.Module):
         x = self._embed(prev_output_tokens, torch.cumsum(not_pad.long(), dim=1) * not_pad.long())
         t = prev_output_tokens.shape[1]
         causal = torch.triu(torch.full((t, t), MASK_VALUE, device=x.device), diagonal=1)
-        self_bias = causal + torch.where(not_pad, 0.0, MASK_VALUE)[:, None, None, :]
+        self_bias = causal + ((~not_pad).to(x.dtype) * MASK_VALUE)[:, None, None, :]
         for j in range(c.decoder_layers):
             attn = self.decoder_self_attention(j)
             kv = (attn.split_heads(attn.k_proj(x)), attn.split_heads(attn.v_proj(x)))
@@ -433,7 +434,7 @@ class EdgeFormerFamily(ModelFamily):
             kv, bias = model.encode(src(example_len))
         calib_src = [(src(n),) for n in (max(3, min(8, c.max_source_len - 1)), max(2, c.max_source_len // 2),
                                           c.max_source_len)]
-        empty_cache = torch.zeros(lay, 2, 1, h, t, dh)
+        empty_cache = torch.zeros(2 * lay, 1, h, t, dh)
         calib_dec = []
         for (s,) in calib_src:
             with torch.no_grad():
@@ -448,7 +449,7 @@ class EdgeFormerFamily(ModelFamily):
                         cache = model.decode_step_io(*step, cache)[1]
                 else:
                     calib_dec.append(step)
-        kv_shape = (lay, 2, 1, h, src_dim, dh)
+        kv_shape = (2 * lay, 1, h, src_dim, dh)
         memory = [TensorSpec("memory_kv", "float32", kv_shape),
                   TensorSpec("memory_bias", "float32", (1, 1, 1, src_dim))]
         decode_inputs = [TensorSpec("token", "int64", (1,)), TensorSpec("position", "int64", (1,)), *memory]
@@ -456,7 +457,7 @@ class EdgeFormerFamily(ModelFamily):
         decode_example: tuple[Tensor, ...] = (torch.tensor([c.eos_id]), torch.tensor([0]), kv, bias)
         decode_module: nn.Module = DecodeStepMethod(model)
         if style.state_as_io:
-            cache_shape = (lay, 2, 1, h, t, dh)
+            cache_shape = (2 * lay, 1, h, t, dh)
             decode_inputs.append(TensorSpec("self_kv", "float32", cache_shape))
             decode_outputs.append(TensorSpec("self_kv_out", "float32", cache_shape, feeds="self_kv"))
             decode_example = (*decode_example, empty_cache)

@@ -52,7 +52,10 @@ def bench_bundle(bundle: Bundle, eager_methods: list, src_len: int = 20, repeats
     eager = EagerSession(eager_methods)
     rows = []
     for artifact in bundle.manifest.artifacts:
-        session = BACKENDS.get(artifact.backend).load(bundle.path(artifact))
+        backend = BACKENDS.get(artifact.backend)
+        if not backend.runs_here()[0]:
+            continue  # e.g. Core ML off macOS: nothing to time here
+        session = backend.load(bundle.path(artifact), artifact.methods)
         label = f"{artifact.backend}/{artifact.quantization}"
         r, e = _median_ms(lambda s=session: s.run("encode", [src]), lambda: eager.run("encode", [src]), repeats)
         rows.append(BenchRow(label, f"encode ({src_len} tokens)", r, e))

@@ -29,6 +29,7 @@ class ArtifactReport:
     cache_isolated: bool  # `encode` of another input between decode steps changes nothing
     passed: bool
     reason: str
+    ran: bool = True  # False: the runtime does not exist on this machine; only the spec was checked
 
 
 def _teacher_forced(session: object, sample: GoldenSample, manifest_gen: object) -> tuple[float, np.ndarray]:
@@ -57,7 +58,14 @@ def verify_artifact(bundle: Bundle, artifact: Artifact, golden: list[GoldenSampl
                     fp32_tol: float = FP32_MAX_ABS_DIFF,
                     int8_min_agreement: float = INT8_MIN_TOKEN_AGREEMENT) -> ArtifactReport:
     gen = bundle.manifest.generation
-    session = BACKENDS.get(artifact.backend).load(bundle.path(artifact))
+    backend = BACKENDS.get(artifact.backend)
+    problems = backend.check_spec(bundle.path(artifact), artifact.methods)
+    runs, why_not = backend.runs_here()
+    if problems or not runs:
+        reason = "; ".join(problems) if problems else f"spec matches the manifest; parity not run: {why_not}"
+        return ArtifactReport(artifact.backend, artifact.quantization, artifact.file, artifact.size_bytes,
+                              float("nan"), float("nan"), float("nan"), False, not problems, reason, ran=False)
+    session = backend.load(bundle.path(artifact), artifact.methods)
     missing = {m.name for m in artifact.methods} - set(session.method_names)
     if missing:
         return ArtifactReport(artifact.backend, artifact.quantization, artifact.file, artifact.size_bytes,
