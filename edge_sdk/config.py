@@ -58,6 +58,12 @@ class VerifyConfig(_Strict):
     samples: int = Field(4, ge=1, le=64)
 
 
+def _all_targets() -> dict[str, TargetConfig]:
+    from edge_sdk.export import BACKENDS
+
+    return {name: TargetConfig() for name in BACKENDS.names()}
+
+
 class BuildConfig(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     version: str = Field("0.1.0", pattern=r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$")
@@ -68,13 +74,14 @@ class BuildConfig(_Strict):
     weights: Path | None = None
     seed: int = 0
     tokenizer: TokenizerConfig
-    targets: dict[str, TargetConfig] = Field(default_factory=lambda: {"executorch": TargetConfig()})
+    # Default: every registered backend with its default quantizations.
+    targets: dict[str, TargetConfig] = Field(default_factory=lambda: _all_targets(), validate_default=True)
     generation: GenerationConfig = Field(default_factory=GenerationConfig)
     verify: VerifyConfig = Field(default_factory=VerifyConfig)
     # Directory relative paths are resolved against (the config file's folder).
     base_dir: Path = Field(default=Path("."), exclude=True)
 
-    @field_validator("targets")
+    @field_validator("targets", mode="after")
     @classmethod
     def _known_targets(cls, targets: dict[str, TargetConfig]) -> dict[str, TargetConfig]:
         from edge_sdk.export import BACKENDS

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from edge_sdk.bundle import BundleError, load_bundle
-from edge_sdk.bundle.io import sha256_file, staging_dir
+from edge_sdk.bundle.io import sha256_path, size_of, staging_dir
 from edge_sdk.tokenizer import SentencePieceTokenizer
 
 
@@ -22,7 +22,7 @@ def test_manifest_describes_the_bundle(tiny_bundle):
         ("coreml", "fp16"), ("coreml", "int8"), ("coreml-ios16", "fp16")}
     for ref in tiny_bundle.files():
         path = tiny_bundle.path(ref)
-        assert path.stat().st_size == ref.size_bytes and sha256_file(path) == ref.sha256
+        assert size_of(path) == ref.size_bytes and sha256_path(path) == ref.sha256
     tok = SentencePieceTokenizer(tiny_bundle.path(m.tokenizer))
     assert m.tokenizer.vocab_size == tok.vocab_size == m.architecture["vocab_size"]
     assert (m.tokenizer.pad_id, m.tokenizer.eos_id) == (tok.pad_id, tok.eos_id)

@@ -80,3 +80,45 @@ def test_classify_in_executorch_matches_eager(exported):
         assert np.abs(runtime - eager).max() < 1e-4
         (quantized,) = int8.run("classify", [features.numpy(), length.numpy()])
         assert np.abs(quantized - eager).max() < 0.2
+
+
+@pytest.fixture(scope="module")
+def other_backends(tmp_path_factory):
+    """The classifier through the TFLite and both Core ML exporters (same model as `exported`)."""
+    torch.manual_seed(0)
+    model = ProFormer(CONFIG).eval()
+    family = FAMILIES.get("proformer")
+    out = tmp_path_factory.mktemp("pf-other")
+    paths = {}
+    for backend, quantization in (("tflite", "fp32"), ("tflite", "int8"), ("coreml", "fp16"),
+                                  ("coreml-ios16", "fp16")):
+        b = BACKENDS.get(backend)
+        methods = family.export_methods(model, b.style)
+        path = out / f"proformer-{backend}-{quantization}{b.suffix}"
+        b.export(methods, quantization, path, lambda _m: None)
+        paths[backend, quantization] = (path, methods)
+    return model, paths
+
+
+def test_classify_in_litert_matches_eager(other_backends):
+    model, paths = other_backends
+    for quantization, tol in (("fp32", 1e-4), ("int8", 0.2)):
+        path, _ = paths["tflite", quantization]
+        session = BACKENDS.get("tflite").load(path)
+        assert session.method_names == ["classify"]
+        for text in ["She go to school.", "", "مرحبا بالعالم", "word " * 40]:
+            features, length = _inputs(text)
+            with torch.no_grad():
+                eager = model(features, length).numpy()
+            (runtime,) = session.run("classify", [features.numpy(), length.numpy()])
+            assert np.abs(runtime - eager).max() < tol
+
+
+def test_classify_core_ml_specs(other_backends):
+    _, paths = other_backends
+    from edge_sdk.build import signature
+
+    for backend in ("coreml", "coreml-ios16"):
+        path, methods = paths[backend, "fp16"]
+        b = BACKENDS.get(backend)
+        assert b.check_spec(path, [signature(m, b.dtype_map) for m in methods]) == []
