@@ -94,10 +94,13 @@ def test_not_a_bundle(tmp_path):
 
 
 def test_failed_write_keeps_the_previous_bundle(bundle_copy):
-    before = {p.name: p.read_bytes() for p in bundle_copy.iterdir()}
+    def contents() -> dict[str, bytes]:
+        return {str(p.relative_to(bundle_copy)): p.read_bytes() for p in bundle_copy.rglob("*") if p.is_file()}
+
+    before = contents()
     with pytest.raises(RuntimeError), staging_dir(bundle_copy) as stage:
         (stage / "manifest.json").write_text("{}")
         raise RuntimeError("export crashed half way")
-    assert {p.name: p.read_bytes() for p in bundle_copy.iterdir()} == before
+    assert contents() == before
     assert [p.name for p in bundle_copy.parent.iterdir() if p.name.startswith(".")] == []
     load_bundle(bundle_copy)
