@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,10 +22,12 @@ from edge_sdk.export import BACKENDS
 from edge_sdk.models import FAMILIES, ExportMethod, TensorSpec
 from edge_sdk.models.session import EagerSession
 from edge_sdk.models.weights import WeightsError, load_state_strict, read_weights
+from edge_sdk.projection import ProjectionSettings
 from edge_sdk.tokenizer import SentencePieceTokenizer, train_sentencepiece
-from edge_sdk.verify.golden import make_golden, save_golden
+from edge_sdk.verify.golden import make_classify_golden, make_golden, save_classify_golden, save_golden
 
 TOKENIZER_FILE = "tokenizer.model"
+PROJECTION_FILE = "projection.json"
 GOLDEN_FILE = "golden.safetensors"
 
 
@@ -33,7 +36,7 @@ class BuiltModel:
     family: str
     config: object
     model: nn.Module
-    tokenizer: SentencePieceTokenizer
+    tokenizer: SentencePieceTokenizer | None
     weights_sha256: str | None
 
 
@@ -49,14 +52,32 @@ def prepare_tokenizer(config: BuildConfig, out_path: Path) -> SentencePieceToken
     return SentencePieceTokenizer(out_path)
 
 
-def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer) -> BuiltModel:
+def projection_settings(config: BuildConfig) -> ProjectionSettings:
+    p = config.projection
+    return ProjectionSettings(features=p.features, seed=p.seed, max_words=p.max_words,
+                              char_ngrams=tuple(p.char_ngrams))
+
+
+def _input_fields(config: BuildConfig, tokenizer: SentencePieceTokenizer | None) -> dict[str, object]:
+    """Model sizes the input asset decides: the vocabulary, or the projection's T and N."""
+    fields = dict(config.model)
+    if tokenizer is not None:
+        fixed = {"vocab_size": tokenizer.vocab_size}
+    else:
+        settings = projection_settings(config)
+        fixed = {"features": settings.features, "max_words": settings.max_words}
+    for key, value in fixed.items():
+        declared = fields.setdefault(key, value)
+        if declared != value:
+            raise ConfigFileError(f"model.{key} is {declared} but the {'tokenizer' if tokenizer else 'projection'} "
+                                  f"gives {value}; drop model.{key} to take that")
+    return fields
+
+
+def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer | None = None) -> BuiltModel:
     """The eager model: weights from `config.weights`, or a seeded init when there are none."""
     family = FAMILIES.get(config.family)
-    fields = dict(config.model)
-    declared = fields.setdefault("vocab_size", tokenizer.vocab_size)
-    if declared != tokenizer.vocab_size:
-        raise ConfigFileError(f"model.vocab_size is {declared} but the tokenizer has {tokenizer.vocab_size} "
-                              "pieces; drop model.vocab_size to take the tokenizer's")
+    fields = _input_fields(config, tokenizer)
     weights_sha = None
     if config.weights is not None:
         path = config.resolve(config.weights)
@@ -80,6 +101,14 @@ def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer) -> Built
     return BuiltModel(config.family, model_config, model.eval(), tokenizer, weights_sha)
 
 
+def build_eager(config: BuildConfig) -> BuiltModel:
+    """The eager model alone (inspect, bench); a tokenizer to train is trained in a temporary folder."""
+    if FAMILIES.get(config.family).input_kind != "tokens":
+        return build_model(config)
+    with tempfile.TemporaryDirectory() as tmp:
+        return build_model(config, prepare_tokenizer(config, Path(tmp) / TOKENIZER_FILE))
+
+
 def signature(method: ExportMethod, dtype_map: Mapping[str, str] | None = None) -> MethodSignature:
     """The method as the artifact stores it (a backend may narrow integer types)."""
     dtype_map = dtype_map or {}
@@ -92,6 +121,21 @@ def signature(method: ExportMethod, dtype_map: Mapping[str, str] | None = None) 
                            outputs=[spec(t) for t in method.outputs], dims=method.dims)
 
 
+def _tokenizer_fields(stage: Path, tokenizer: SentencePieceTokenizer, mc: object) -> dict[str, object]:
+    return {"tokenizer": {**file_ref(stage, TOKENIZER_FILE), "vocab_size": tokenizer.vocab_size,
+                          "bos_id": tokenizer.bos_id, "pad_id": tokenizer.pad_id, "eos_id": tokenizer.eos_id,
+                          "unk_id": tokenizer.unk_id},
+            "generation": {"decoder_start_id": mc.eos_id, "eos_id": mc.eos_id,
+                           "max_source_len": mc.max_source_len, "max_target_len": mc.max_target_len}}
+
+
+def _projection_fields(stage: Path, settings: ProjectionSettings, config: BuildConfig) -> dict[str, object]:
+    return {"projection": {**file_ref(stage, PROJECTION_FILE), "version": settings.version,
+                           "features": settings.features, "seed": settings.seed, "max_words": settings.max_words,
+                           "char_ngrams": list(settings.char_ngrams)},
+            "labels": config.labels}
+
+
 def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None = None,
                  log: Callable[[str], None] = print) -> Bundle:
     plan = [(name, q) for name, target in config.targets.items() for q in target.quantization
@@ -101,36 +145,41 @@ def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None =
         if unknown:
             raise ConfigFileError(f"--targets {', '.join(unknown)} not in the config's targets "
                                   f"({', '.join(config.targets)})")
+    family = FAMILIES.get(config.family)
     with staging_dir(out_dir) as stage:
-        log("tokenizer")
-        tokenizer = prepare_tokenizer(config, stage / TOKENIZER_FILE)
-        built = build_model(config, tokenizer)
-        family = FAMILIES.get(config.family)
+        if family.input_kind == "tokens":
+            log("tokenizer")
+            tokenizer = prepare_tokenizer(config, stage / TOKENIZER_FILE)
+            built = build_model(config, tokenizer)
+            input_fields, asset_file = _tokenizer_fields(stage, tokenizer, built.config), TOKENIZER_FILE
+        else:
+            settings = projection_settings(config)
+            (stage / PROJECTION_FILE).write_text(settings.to_json() + "\n", encoding="utf-8")
+            built = build_model(config)
+            input_fields, asset_file = _projection_fields(stage, settings, config), PROJECTION_FILE
         methods = family.export_methods(built.model)
-        mc = built.config
         log(f"golden vectors from eager PyTorch ({config.verify.samples} samples)")
-        golden = make_golden(EagerSession(methods), tokenizer, config.verify.samples, mc.eos_id, mc.eos_id,
-                             mc.max_source_len, mc.max_target_len)
-        save_golden(golden, stage / GOLDEN_FILE)
+        if family.task == "seq2seq":
+            mc = built.config
+            save_golden(make_golden(EagerSession(methods), tokenizer, config.verify.samples, mc.eos_id, mc.eos_id,
+                                    mc.max_source_len, mc.max_target_len), stage / GOLDEN_FILE)
+        else:
+            save_classify_golden(make_classify_golden(EagerSession(methods), settings, config.verify.samples),
+                                 stage / GOLDEN_FILE)
         packages = {"torch": version("torch")}
         for backend_name in dict.fromkeys(b for b, _ in plan):
             packages.update(BACKENDS.get(backend_name).versions())
         fields = dict(
             name=config.name, version=config.version, family=config.family, task=config.task,
-            architecture=mc.to_dict(), parameters=sum(p.numel() for p in built.model.parameters()),
-            tokenizer={**file_ref(stage, TOKENIZER_FILE), "vocab_size": tokenizer.vocab_size,
-                       "bos_id": tokenizer.bos_id, "pad_id": tokenizer.pad_id, "eos_id": tokenizer.eos_id,
-                       "unk_id": tokenizer.unk_id},
-            generation={"decoder_start_id": mc.eos_id, "eos_id": mc.eos_id,
-                        "max_source_len": mc.max_source_len, "max_target_len": mc.max_target_len},
-            golden=file_ref(stage, GOLDEN_FILE),
+            architecture=built.config.to_dict(), parameters=sum(p.numel() for p in built.model.parameters()),
+            **input_fields, golden=file_ref(stage, GOLDEN_FILE),
             provenance={"sdk_version": __version__, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                         "config_sha256": config.content_hash(), "weights_sha256": built.weights_sha256,
                         "python": platform.python_version(), "packages": packages})
         # What an artifact carries inside itself where its format allows (a .tflite's metadata): the
         # manifest without the artifact list (which holds the artifact's own checksum) and the tokenizer.
         embedded = {MANIFEST_NAME: Manifest(**fields, artifacts=[]).to_json().encode(),
-                    TOKENIZER_FILE: (stage / TOKENIZER_FILE).read_bytes()}
+                    asset_file: (stage / asset_file).read_bytes()}
         artifacts = []
         for backend_name, quantization in plan:
             backend = BACKENDS.get(backend_name)

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import os
+
+# coremltools draws a tqdm bar per conversion pass; the CLI shows its own progress. tqdm reads this
+# when it is first imported, so it is set before anything else loads.
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+import os
 import sys
 import time
 from pathlib import Path
@@ -98,7 +104,11 @@ def _print_bundle(bundle: object) -> None:
     for a in m.artifacts:
         table.add_row(a.file, a.backend, a.quantization, f"{a.size_bytes / 1e6:.2f} MB",
                       ", ".join(meth.name for meth in a.methods))
-    table.add_row(m.tokenizer.file, "-", "-", f"{m.tokenizer.size_bytes / 1e6:.2f} MB", "tokenizer")
+    if m.tokenizer is not None:
+        table.add_row(m.tokenizer.file, "-", "-", f"{m.tokenizer.size_bytes / 1e6:.2f} MB", "tokenizer")
+    if m.projection is not None:
+        table.add_row(m.projection.file, "-", "-", f"{m.projection.size_bytes / 1e3:.1f} kB",
+                      f"projection (T={m.projection.features}, N={m.projection.max_words})")
     console.print(table)
 
 
@@ -120,16 +130,12 @@ def inspect(
                 outs = ", ".join(f"{t.name}: {t.dtype}{t.shape}" for t in method.outputs)
                 console.print(f"  {method.name}({ins}) -> {outs}  dims={method.dims}")
             return
-        from edge_sdk.build import build_model, prepare_tokenizer
+        from edge_sdk.build import build_eager
         from edge_sdk.config import load_config
         from edge_sdk.inspect import parameter_report
 
         cfg = load_config(target)
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            tokenizer = prepare_tokenizer(cfg, Path(tmp) / "tokenizer.model")
-            built = build_model(cfg, tokenizer)
+        built = build_eager(cfg)
     except _user_errors() as err:
         raise _fail(str(err)) from None
     table = Table(title=f"{cfg.name}: {cfg.family}")
@@ -191,12 +197,17 @@ def run(
     quantization: Annotated[str | None, typer.Option(
         help="fp32, int8 or int8-weight-only (default: the backend's first in the bundle).")] = None,
 ) -> None:
-    """Correct TEXT with greedy decoding in a real on-device runtime."""
+    """Correct TEXT with greedy decoding in a real on-device runtime (a classifier bundle: label it)."""
     _quiet_imports()
+    from edge_sdk.bundle import load_bundle
     from edge_sdk.generation.corrector import GrammarCorrector
 
     try:
-        corrector = GrammarCorrector(bundle_dir, backend, quantization)
+        bundle = load_bundle(bundle_dir)
+        if bundle.manifest.labels is not None:
+            _run_classifier(bundle, text, backend, quantization)
+            return
+        corrector = GrammarCorrector(bundle, backend, quantization)
         started = time.perf_counter()
         corrected = corrector.correct(text)
     except _user_errors() as err:
@@ -207,6 +218,20 @@ def run(
         err_console.print("[yellow]warning:[/] this bundle was built without trained weights (random init from "
                           "the config's seed): the pipeline is real, the correction is not.")
     print(corrected)
+
+
+def _run_classifier(bundle: object, text: str, backend: str, quantization: str | None) -> None:
+    from edge_sdk.generation.classifier import TextClassifier
+
+    classifier = TextClassifier(bundle, backend, quantization)
+    started = time.perf_counter()
+    prediction = classifier.classify(text)
+    a = classifier.artifact
+    err_console.print(f"[dim]{a.backend}/{a.quantization}, {(time.perf_counter() - started) * 1e3:.1f} ms[/]")
+    if bundle.manifest.provenance.weights_sha256 is None:
+        err_console.print("[yellow]warning:[/] this bundle was built without trained weights (random init): "
+                          "the pipeline is real, the label is not.")
+    print(f"{prediction.label}\t{prediction.probability:.3f}")
 
 
 @app.command()
@@ -220,9 +245,7 @@ def bench(
 ) -> None:
     """Median per-call latency of every artifact vs eager PyTorch, measured interleaved in one run."""
     _quiet_imports()
-    import tempfile
-
-    from edge_sdk.build import build_model, prepare_tokenizer
+    from edge_sdk.build import build_eager
     from edge_sdk.bundle import load_bundle
     from edge_sdk.config import load_config
     from edge_sdk.models import FAMILIES
@@ -233,8 +256,7 @@ def bench(
         cfg = load_config(config)
         if cfg.content_hash() != bundle.manifest.provenance.config_sha256:
             raise _fail(f"{bundle_dir} was not built from this config (config hash differs); pass --config")
-        with tempfile.TemporaryDirectory() as tmp:
-            built = build_model(cfg, prepare_tokenizer(cfg, Path(tmp) / "t.model"))
+        built = build_eager(cfg)
         methods = FAMILIES.get(cfg.family).export_methods(built.model)
         with console.status("timing"):
             rows = bench_bundle(bundle, methods, src_len, repeats, threads)

@@ -44,6 +44,15 @@ class TokenizerConfig(_Strict):
         return self
 
 
+class ProjectionConfig(_Strict):
+    """LSH projection settings (docs/projection-spec.md) for projection-input families (ProFormer)."""
+
+    features: int = Field(256, ge=16, le=4096, multiple_of=16)
+    seed: int = Field(0x5EED, ge=0)
+    max_words: int = Field(64, ge=1, le=1024)
+    char_ngrams: list[int] = Field(default_factory=list)
+
+
 class TargetConfig(_Strict):
     # None: the backend's defaults (fp32 + int8; fp16 + int8 for Core ML).
     quantization: list[str] | None = Field(None, min_length=1)
@@ -73,7 +82,11 @@ class BuildConfig(_Strict):
     # safetensors produced by `edge-sdk import-edgelm` or training; None = random init from `seed`.
     weights: Path | None = None
     seed: int = 0
-    tokenizer: TokenizerConfig
+    # The input side: a tokenizer (EdgeFormer) or a projection (ProFormer), as the family needs.
+    tokenizer: TokenizerConfig | None = None
+    projection: ProjectionConfig | None = None
+    # Classification label names, logit order (e.g. [correct, error]).
+    labels: list[str] | None = Field(None, min_length=2)
     # Default: every registered backend with its default quantizations.
     targets: dict[str, TargetConfig] = Field(default_factory=lambda: _all_targets(), validate_default=True)
     generation: GenerationConfig = Field(default_factory=GenerationConfig)
@@ -139,10 +152,23 @@ def parse_config(data: Any, source: str, base_dir: Path) -> BuildConfig:
     # The family validates its own fields so `model:` typos are caught before any export starts.
     from edge_sdk.models import FAMILIES
 
+    family = FAMILIES.get(config.family)
     try:
-        FAMILIES.get(config.family).config_from_dict(config.model)
+        family.config_from_dict(config.model)
     except (ValueError, TypeError) as err:
         raise ConfigFileError(f"{source}: model: {err}") from None
+    if family.input_kind == "tokens" and (config.tokenizer is None or config.projection is not None):
+        raise ConfigFileError(f"{source}: family {config.family} reads tokens: give `tokenizer:` "
+                              "(and no `projection:`)")
+    if family.input_kind == "projection":
+        if config.projection is None or config.tokenizer is not None:
+            raise ConfigFileError(f"{source}: family {config.family} reads LSH projection features: give "
+                                  "`projection:` (and no `tokenizer:`)")
+        if config.labels is None:
+            raise ConfigFileError(f"{source}: a classifier needs `labels:` (names in logit order)")
+        num_labels = config.model.get("num_labels", 2)
+        if len(config.labels) != num_labels:
+            raise ConfigFileError(f"{source}: {len(config.labels)} labels for model.num_labels {num_labels}")
     return config
 
 

@@ -94,7 +94,9 @@ class Bundle:
         return self.root / ref.file
 
     def files(self) -> list[FileRef]:
-        return [self.manifest.tokenizer, self.manifest.golden, *self.manifest.artifacts]
+        m = self.manifest
+        inputs = [ref for ref in (m.tokenizer, m.projection) if ref is not None]
+        return [*inputs, m.golden, *m.artifacts]
 
 
 def load_bundle(root: Path, verify_checksums: bool = True) -> Bundle:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -66,6 +66,20 @@ class TokenizerSpec(FileRef):
     append_eos_to_source: bool = True
 
 
+class ProjectionSpec(FileRef):
+    """LSH projection settings (docs/projection-spec.md), the input asset of projection models.
+
+    The file is the settings JSON the app loads; the fields repeat it so bindings need no second parse.
+    """
+
+    type: Literal["lsh"] = "lsh"
+    version: str
+    features: int
+    seed: int
+    max_words: int
+    char_ngrams: list[int] = Field(default_factory=list)
+
+
 class GenerationSettings(_Strict):
     strategy: Literal["greedy"] = "greedy"
     decoder_start_id: int
@@ -91,12 +105,27 @@ class Manifest(_Strict):
     task: str
     architecture: dict[str, Any]
     parameters: int
-    tokenizer: TokenizerSpec
-    generation: GenerationSettings
+    # The input asset: a tokenizer (EdgeFormer) or a projection (ProFormer); exactly one is set.
+    tokenizer: TokenizerSpec | None = None
+    projection: ProjectionSpec | None = None
+    # seq2seq only: how to decode.
+    generation: GenerationSettings | None = None
+    # classification only: label names, index = logit position.
+    labels: list[str] | None = None
     artifacts: list[Artifact]
     # Eager-PyTorch inputs and outputs every runtime replays (ExecuTorch BundledProgram's idea).
     golden: FileRef
     provenance: Provenance
+
+    @model_validator(mode="after")
+    def _one_input_asset(self) -> Manifest:
+        if (self.tokenizer is None) == (self.projection is None):
+            raise ValueError("a manifest has exactly one of tokenizer or projection")
+        if self.tokenizer is not None and self.generation is None:
+            raise ValueError("a tokenizer-input (seq2seq) manifest needs generation settings")
+        if self.projection is not None and not self.labels:
+            raise ValueError("a classification manifest needs labels")
+        return self
 
     def artifact(self, backend: str, quantization: str | None = None) -> Artifact:
         matches = [a for a in self.artifacts

@@ -14,7 +14,6 @@ against the manifest (functions, inputs, outputs, states); parity runs where Cor
 
 from __future__ import annotations
 
-import os
 import platform
 import shutil
 import tempfile
@@ -29,9 +28,6 @@ import torch
 
 from edge_sdk.export.base import BACKENDS, Backend, ExportError, Log, RuntimeSession, SignatureAdapter
 from edge_sdk.models.family import ExportMethod, ExportStyle
-
-# coremltools draws a tqdm bar per conversion pass (dozens per method); the build has its own progress.
-os.environ.setdefault("TQDM_DISABLE", "1")
 
 
 def coreml_runs_here() -> tuple[bool, str]:

@@ -406,6 +406,7 @@ class DecodeStepIOMethod(nn.Module):
 class EdgeFormerFamily(ModelFamily):
     name = "edgeformer"
     task = "seq2seq"
+    input_kind = "tokens"
 
     def config_from_dict(self, data: dict[str, Any]) -> EdgeFormerConfig:
         return EdgeFormerConfig.from_dict(data)

@@ -61,7 +61,8 @@ class ExportMethod:
 
 class ModelFamily(ABC):
     name: str
-    task: str
+    task: str  # "seq2seq" or "classification": decides golden vectors, parity checks and `run`
+    input_kind: str  # "tokens" (SentencePiece ids) or "projection" (LSH features computed in the app)
 
     @abstractmethod
     def config_from_dict(self, data: dict[str, Any]) -> Any: ...

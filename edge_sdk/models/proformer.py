@@ -151,6 +151,7 @@ class ClassifyMethod(nn.Module):
 class ProFormerFamily(ModelFamily):
     name = "proformer"
     task = "classification"
+    input_kind = "projection"
 
     def config_from_dict(self, data: dict[str, Any]) -> ProFormerConfig:
         return ProFormerConfig.from_dict(data)

@@ -45,6 +45,8 @@ def _median_ms(fn: Callable[[], object], other: Callable[[], object], repeats: i
 def bench_bundle(bundle: Bundle, eager_methods: list, src_len: int = 20, repeats: int = 30,
                  threads: int = 1) -> list[BenchRow]:
     torch.set_num_threads(threads)
+    if bundle.manifest.labels is not None:
+        return _bench_classifier(bundle, eager_methods, repeats)
     gen = bundle.manifest.generation
     src_len = min(src_len, gen.max_source_len)
     src = np.random.default_rng(0).integers(4, bundle.manifest.tokenizer.vocab_size, (1, src_len)).astype(np.int64)
@@ -65,4 +67,23 @@ def bench_bundle(bundle: Bundle, eager_methods: list, src_len: int = 20, repeats
         r, e = _median_ms(lambda s=session, args=runtime_call: s.run("decode_step", args),
                           lambda args=eager_call: eager.run("decode_step", args), repeats)
         rows.append(BenchRow(label, "decode_step", r, e))
+    return rows
+
+
+def _bench_classifier(bundle: Bundle, eager_methods: list, repeats: int) -> list[BenchRow]:
+    from edge_sdk.projection import ProjectionSettings
+    from edge_sdk.verify.golden import SAMPLE_SENTENCES, classify_inputs
+
+    settings = ProjectionSettings.from_json(bundle.path(bundle.manifest.projection).read_text(encoding="utf-8"))
+    text = SAMPLE_SENTENCES[4]
+    inputs = list(classify_inputs(text, settings))
+    eager = EagerSession(eager_methods)
+    rows = []
+    for artifact in bundle.manifest.artifacts:
+        backend = BACKENDS.get(artifact.backend)
+        if not backend.runs_here()[0]:
+            continue
+        session = backend.load(bundle.path(artifact), artifact.methods)
+        r, e = _median_ms(lambda s=session: s.run("classify", inputs), lambda: eager.run("classify", inputs), repeats)
+        rows.append(BenchRow(f"{artifact.backend}/{artifact.quantization}", "classify", r, e))
     return rows

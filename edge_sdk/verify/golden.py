@@ -57,3 +57,52 @@ def load_golden(path: Path) -> list[GoldenSample]:
     count = len({k.split(".")[0] for k in tensors})
     return [GoldenSample(tensors[f"{i}.src"], tensors[f"{i}.tokens"], tensors[f"{i}.logits"])
             for i in range(count)]
+
+
+# --------------------------------------------------------------------------- classification
+@dataclass
+class ClassifySample:
+    text: str
+    features: np.ndarray  # float32 [1, N, T], zero-padded projection features
+    length: np.ndarray  # int64 [1], real words
+    logits: np.ndarray  # float32 [C], eager output
+
+
+def classify_inputs(text: str, settings: object) -> tuple[np.ndarray, np.ndarray]:
+    """The app's side of a projection classifier: project, zero-pad to max_words, count real words."""
+    from edge_sdk.projection import project
+
+    words = project(text, settings)
+    features = np.zeros((1, settings.max_words, settings.features), dtype=np.float32)
+    features[0, : len(words)] = words
+    return features, np.asarray([len(words)], dtype=np.int64)
+
+
+def make_classify_golden(session: Session, settings: object, samples: int) -> list[ClassifySample]:
+    golden = []
+    for i in range(samples):
+        text = SAMPLE_SENTENCES[i % len(SAMPLE_SENTENCES)]
+        features, length = classify_inputs(text, settings)
+        with torch.no_grad():
+            (logits,) = session.run("classify", [features, length])
+        golden.append(ClassifySample(text, features, length, logits.reshape(-1).astype(np.float32)))
+    return golden
+
+
+def save_classify_golden(samples: list[ClassifySample], path: Path) -> None:
+    tensors = {}
+    for i, s in enumerate(samples):
+        tensors[f"{i}.features"], tensors[f"{i}.length"], tensors[f"{i}.logits"] = s.features, s.length, s.logits
+    save_file(tensors, str(path), metadata={"samples": str(len(samples)), "task": "classification",
+                                            "texts": "\n".join(s.text for s in samples)})
+
+
+def load_classify_golden(path: Path) -> list[ClassifySample]:
+    from safetensors import safe_open
+
+    with safe_open(str(path), "np") as f:
+        texts = (f.metadata() or {}).get("texts", "").split("\n")
+    tensors = load_file(str(path))
+    count = len({k.split(".")[0] for k in tensors})
+    return [ClassifySample(texts[i] if i < len(texts) else "", tensors[f"{i}.features"], tensors[f"{i}.length"],
+                           tensors[f"{i}.logits"]) for i in range(count)]

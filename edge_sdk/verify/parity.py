@@ -10,7 +10,7 @@ from edge_sdk.bundle.io import Bundle
 from edge_sdk.bundle.manifest import Artifact
 from edge_sdk.export import BACKENDS
 from edge_sdk.generation import greedy_decode
-from edge_sdk.verify.golden import GoldenSample, load_golden
+from edge_sdk.verify.golden import ClassifySample, GoldenSample, load_classify_golden, load_golden
 
 # What the build promises; a bundle's own config may be stricter (recorded in DEFAULT_TOLERANCES use).
 FP32_MAX_ABS_DIFF = 1e-3
@@ -95,7 +95,42 @@ def verify_artifact(bundle: Bundle, artifact: Artifact, golden: list[GoldenSampl
                           max_diff, agreement, greedy_same, isolated, passed, reason)
 
 
+def verify_classifier(bundle: Bundle, artifact: Artifact, golden: list[ClassifySample],
+                      fp32_tol: float = FP32_MAX_ABS_DIFF,
+                      int8_min_agreement: float = INT8_MIN_TOKEN_AGREEMENT) -> ArtifactReport:
+    """`classify` on the golden inputs: logit difference and label agreement (greedy = the label here)."""
+    backend = BACKENDS.get(artifact.backend)
+    problems = backend.check_spec(bundle.path(artifact), artifact.methods)
+    runs, why_not = backend.runs_here()
+    if problems or not runs:
+        reason = "; ".join(problems) if problems else f"spec matches the manifest; parity not run: {why_not}"
+        return ArtifactReport(artifact.backend, artifact.quantization, artifact.file, artifact.size_bytes,
+                              float("nan"), float("nan"), float("nan"), True, not problems, reason, ran=False)
+    session = backend.load(bundle.path(artifact), artifact.methods)
+    diffs, agree = [], []
+    for sample in golden:
+        (logits,) = session.run("classify", [sample.features, sample.length])
+        logits = logits.reshape(-1)
+        diffs.append(float(np.abs(logits - sample.logits).max()))
+        agree.append(int(np.argmax(logits)) == int(np.argmax(sample.logits)))
+    max_diff, agreement = max(diffs), float(np.mean(agree))
+    if artifact.quantization == "fp32":
+        passed = max_diff <= fp32_tol and agreement == 1.0
+        reason = "" if passed else f"fp32 must match eager: max |Δlogits| {max_diff:.2e} (limit {fp32_tol:.0e})"
+    else:
+        passed = agreement >= int8_min_agreement
+        reason = "" if passed else f"label agreement {agreement:.1%} below {int8_min_agreement:.0%}"
+    # A classifier keeps no state between calls, so there is no cache to disturb.
+    return ArtifactReport(artifact.backend, artifact.quantization, artifact.file, artifact.size_bytes,
+                          max_diff, agreement, agreement, True, passed, reason)
+
+
 def verify_bundle(bundle: Bundle, fp32_tol: float = FP32_MAX_ABS_DIFF,
                   int8_min_agreement: float = INT8_MIN_TOKEN_AGREEMENT) -> list[ArtifactReport]:
-    golden = load_golden(bundle.path(bundle.manifest.golden))
+    path = bundle.path(bundle.manifest.golden)
+    if bundle.manifest.labels is not None:
+        samples = load_classify_golden(path)
+        return [verify_classifier(bundle, a, samples, fp32_tol, int8_min_agreement)
+                for a in bundle.manifest.artifacts]
+    golden = load_golden(path)
     return [verify_artifact(bundle, a, golden, fp32_tol, int8_min_agreement) for a in bundle.manifest.artifacts]
