@@ -44,9 +44,10 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from edge_sdk.models.weights import WeightsError
     from edge_sdk.registry import UnknownEntryError
     from edge_sdk.tokenizer import TokenizerError
+    from edge_sdk.train.config import TrainConfigError
 
     return (BundleError, ConfigFileError, ExportError, InputTooLongError, CheckpointError, ConfigError,
-            WeightsError, UnknownEntryError, TokenizerError, KeyError)
+            WeightsError, UnknownEntryError, TokenizerError, TrainConfigError, FileNotFoundError, KeyError)
 
 
 def _quiet_imports() -> None:
@@ -385,6 +386,44 @@ def evaluate(
     console.print(table)
     if out is not None:
         out.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+
+
+@app.command("compare-detectors")
+def compare_detectors(
+    configs: Annotated[list[Path] | None, typer.Argument(help="Detector training configs (trained first).")] = None,
+    split: Annotated[str, typer.Option(help="dev or test.")] = "test",
+    limit: Annotated[int | None, typer.Option(help="Score only the first N sentences.")] = None,
+    repeats: Annotated[int, typer.Option(help="Timed calls per runtime.")] = 50,
+    out: Annotated[Path | None, typer.Option(help="Also write the table as Markdown here.")] = None,
+) -> None:
+    """ProFormer vs the BERT-style baseline: accuracy/F1, embedding memory, sizes, ExecuTorch latency."""
+    _quiet_imports()
+    from edge_sdk.evaluate.detector_comparison import compare_detector, markdown_table, ratio_summary
+
+    configs = configs or [Path("configs/detect-proformer.yaml"), Path("configs/detect-bert.yaml")]
+    try:
+        with console.status("comparing detectors"):
+            rows = [compare_detector(c, split, limit, repeats, log=console.log) for c in configs]
+    except _user_errors() as err:
+        raise _fail(str(err)) from None
+    table = Table(title=f"error detection on the {split} split ({rows[0].scores.n:,} sentences)")
+    for col in ("model", "params", "embedding", "bundle int8", "accuracy", "F1", "correct flagged",
+                "ET fp32 ms", "ET int8 ms", "eager ms"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for r in rows:
+        table.add_row(r.family, f"{r.parameters:,}", f"{r.embedding_bytes / 1e6:.2f} MB",
+                      f"{r.bundle_bytes / 1e6:.2f} MB", f"{r.scores.accuracy:.3f}", f"{r.scores.f1:.3f}",
+                      f"{r.scores.flagged_correct:.1%}", f"{r.runtime_ms:.2f}", f"{r.runtime_int8_ms:.2f}",
+                      f"{r.eager_ms:.2f}")
+    console.print(table)
+    summary = ratio_summary(rows)
+    if summary:
+        console.print(summary)
+    if out is not None:
+        from edge_sdk.export.base import write_bytes_atomic
+
+        write_bytes_atomic(out, (markdown_table(rows, split) + ("\n" + summary + "\n" if summary else "")).encode())
+        console.print(f"wrote {out}")
 
 
 data_app = typer.Typer(help="Offline training data.", no_args_is_help=True)

@@ -19,6 +19,14 @@ class TrainingSetupError(ValueError):
 def run_training(config: Path, steps: int | None = None, device: str | None = None,
                  console: Console | None = None) -> StepProgress:
     console = console or Console()
+    from edge_sdk.train.detector import read_yaml
+
+    try:
+        raw = read_yaml(config) if Path(config).is_file() else {}
+    except Exception as err:
+        raise TrainingSetupError(f"{config}: {err}") from err
+    if raw.get("family", "edgeformer") != "edgeformer":
+        return run_detector_training(config, raw, steps, device, console)
     try:
         cfg = load_train_config(config, {"device": device} if device else None)
         trainer = Trainer(cfg, log=console.log)
@@ -43,3 +51,33 @@ def run_training(config: Path, steps: int | None = None, device: str | None = No
         final = trainer.train(total, show)
     console.print(f"step {final.step}: loss {final.loss:.3f}; checkpoints in {trainer.out_dir}")
     return final
+
+
+def run_detector_training(config: Path, raw: dict, steps: int | None, device: str | None,
+                          console: Console) -> StepProgress:
+    """A classification family (ProFormer, BERT baseline) on the error-detection task."""
+    from edge_sdk.train.detector import DetectorTrainer, load_detector_config
+
+    try:
+        cfg = load_detector_config(config, {**raw, **({"device": device} if device else {})})
+        trainer = DetectorTrainer(cfg, log=console.log)
+    except (TrainConfigError, FileNotFoundError, ValueError) as err:
+        raise TrainingSetupError(str(err)) from err
+    total = min(steps or cfg.max_steps, cfg.max_steps)
+    n_params = sum(p.numel() for p in trainer.model.parameters())
+    console.log(f"{cfg.family}: {n_params:,} parameters; {len(trainer.sentences):,} training sentences")
+    columns = (SpinnerColumn(), TextColumn("step {task.completed}/{task.total}"), BarColumn(),
+               TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("", total=total, completed=trainer.step)
+
+        def show(step: int, loss: float, scores: object) -> None:
+            progress.update(task, completed=step, description=f"loss {loss:.3f}")
+            if scores is not None:
+                progress.console.log(f"step {step}: loss {loss:.3f}, dev accuracy {scores.accuracy:.3f}, "
+                                     f"F1 {scores.f1:.3f}")
+
+        scores = trainer.train(total, show)
+    console.print(f"step {trainer.step}: dev accuracy {scores.accuracy:.3f}, F1 {scores.f1:.3f}; "
+                  f"checkpoints in {trainer.out_dir}")
+    return StepProgress(trainer.step, 0, 0.0, 0.0, 0.0, None)
