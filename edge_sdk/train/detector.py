@@ -45,6 +45,8 @@ class DetectorTrainConfig:
     tokenizer: Path | None = None  # SentencePiece model (token families)
     labels: list[str] = field(default_factory=lambda: ["correct", "error"])
     clean_rate: float = 0.5  # share of training sentences left correct (balanced classes)
+    # Error types and weights for training sentences (docs/data.md); None = the corpus defaults.
+    error_weights: dict[str, float] | None = None
     seed: int = 0
     max_steps: int = 3000
     batch_size: int = 64
@@ -170,7 +172,7 @@ class DetectorTrainer:
             order = list(self.sentences)
             random.Random(c.seed * 7919 + epoch).shuffle(order)
             gen = ErrorGenerator(seed=c.seed * 100_003 + epoch, misspellings=self.misspellings,
-                                 clean_rate=c.clean_rate)
+                                 clean_rate=c.clean_rate, weights=c.error_weights)
             for start in range(skip, len(order) - c.batch_size + 1, c.batch_size):
                 pairs = [gen.corrupt(s) for s in order[start:start + c.batch_size]]
                 yield [text for text, _ in pairs], torch.tensor([1 if kinds else 0 for _, kinds in pairs])
