@@ -145,6 +145,9 @@ def inspect(
     for part, count in parameter_report(built.model).items():
         table.add_row(part, f"{count:,}")
     console.print(table)
+    if hasattr(built.model, "multiply_adds"):
+        macs = built.model.multiply_adds()
+        console.print(f"per sentence at full length: {macs:,} multiply-adds ({2 * macs / 1e6:.2f} MFLOPs)")
     console.print(built.config)
 
 

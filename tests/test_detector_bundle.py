@@ -97,3 +97,9 @@ def test_classifier_config_errors(edit, message):
     edit(data)
     with pytest.raises(ConfigFileError, match=message):
         parse_config(data, "detector.yaml", CONFIG.parent)
+
+
+def test_inspect_reports_parameters_and_flops():
+    result = CliRunner().invoke(app, ["inspect", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    assert "13,091" in result.output and "MFLOPs" in result.output
