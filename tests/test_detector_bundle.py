@@ -105,3 +105,31 @@ def test_inspect_reports_parameters_and_flops():
     model = build_model(load_config(CONFIG)).model
     assert f"{sum(p.numel() for p in model.parameters()):,}" in result.output
     assert f"{2 * model.multiply_adds() / 1e6:.2f} MFLOPs" in result.output
+
+
+def test_cascade_skips_the_corrector_when_the_detector_says_correct(detector, tiny_bundle):
+    from edge_sdk.generation.cascade import Cascade, evaluate_cascade
+    from edge_sdk.generation.corrector import GrammarCorrector
+
+    corrector = GrammarCorrector(tiny_bundle, "executorch", "fp32")
+    texts = ["She go to school.", "The whale swam away.", "I has a apple."]
+    always = Cascade(TextClassifier(detector), corrector, threshold=0.0)
+    never = Cascade(TextClassifier(detector), corrector, threshold=1.01)
+    for text in texts:
+        ran = always.correct(text)
+        assert ran.corrected and ran.text == corrector.correct(text) and ran.correct_ms > 0
+        skipped = never.correct(text)
+        assert not skipped.corrected and skipped.text == text and skipped.correct_ms == 0.0
+        expected = TextClassifier(detector).classify(text).probabilities["error"]
+        assert skipped.error_probability == pytest.approx(expected)
+    report = evaluate_cascade(never, texts, [True, False, True])
+    assert (report.sentences, report.skipped, report.skipped_with_error) == (3, 1.0, 1.0)
+    assert report.outputs_changed == sum(corrector.correct(t) != t for t in texts)
+    assert evaluate_cascade(always, texts, [True, False, True]).skipped == 0.0
+
+
+def test_cli_run_with_a_detector(detector, tiny_bundle):
+    result = CliRunner().invoke(app, ["run", "She go to school.", "-b", str(tiny_bundle.root), "--detector",
+                                      str(detector.root), "--quantization", "fp32"])
+    assert result.exit_code == 0, result.output
+    assert "p(error)" in result.output
