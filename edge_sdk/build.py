@@ -21,7 +21,7 @@ from edge_sdk.config import BuildConfig, ConfigFileError
 from edge_sdk.export import BACKENDS
 from edge_sdk.models import FAMILIES, ExportMethod, TensorSpec
 from edge_sdk.models.session import EagerSession
-from edge_sdk.models.weights import WeightsError, load_state_strict, read_weights
+from edge_sdk.models.weights import WeightsError, load_state_strict, read_metadata, read_weights
 from edge_sdk.projection import ProjectionSettings
 from edge_sdk.tokenizer import SentencePieceTokenizer, train_sentencepiece
 from edge_sdk.verify.golden import make_classify_golden, make_golden, save_classify_golden, save_golden
@@ -90,6 +90,12 @@ def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer | None = 
             if mismatched:
                 raise WeightsError(f"{path} was saved with different settings (config, weights): {mismatched}")
             fields = {**weight_config, **fields}
+        trained_on = read_metadata(path).get("projection")
+        if trained_on is not None and config.projection is not None:
+            expected = projection_settings(config)
+            if ProjectionSettings.from_json(trained_on) != expected:
+                raise WeightsError(f"{path} was trained with projection {trained_on}; the config gives "
+                                   f"{expected.to_json()}: copy the training projection settings")
         model_config = family.config_from_dict(fields)
         model = family.build(model_config)
         load_state_strict(model, state, str(path))

@@ -114,3 +114,21 @@ def test_config_errors(tmp_path, data_dir):
     with pytest.raises(TrainConfigError, match="needs `tokenizer:`"):
         DetectorTrainer(load_detector_config(path, {"family": "bert-classifier", "data_dir": str(data_dir),
                                                     "out_dir": str(tmp_path / "o")}), log=lambda _m: None)
+
+
+def test_bundle_build_checks_the_training_projection(tmp_path, data_dir):
+    from edge_sdk.build import build_model
+    from edge_sdk.config import parse_config
+    from edge_sdk.models.weights import WeightsError
+
+    path = _config(tmp_path, data_dir, None, "proformer", max_steps=4)
+    DetectorTrainer(load_detector_config(path, read_yaml(path)), log=lambda _m: None).train(4)
+    bundle_config = {"name": "det", "family": "proformer", "labels": ["correct", "error"],
+                     "weights": str(tmp_path / "run" / "model_best.safetensors"),
+                     "model": {"window": 4, "d_model": 32, "n_heads": 2, "layers": 1, "ffn_dim": 64},
+                     "projection": {"features": 64, "max_words": 32, "char_ngrams": [3]}}
+    built = build_model(parse_config(bundle_config, "det.yaml", tmp_path))
+    assert built.weights_sha256 is not None
+    bundle_config["projection"]["seed"] = 7
+    with pytest.raises(WeightsError, match="was trained with projection"):
+        build_model(parse_config(bundle_config, "det.yaml", tmp_path))

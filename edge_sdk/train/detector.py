@@ -192,9 +192,11 @@ class DetectorTrainer:
         return detection_scores(self.predict(texts), labels)
 
     def _save(self, name: str) -> None:
-        save_weights(self.model, self.out_dir / name, self.cfg.family, self.model_config.to_dict(),
-                     extra={"step": str(self.step), "best_f1": str(self.best_f1),
-                            "labels": json.dumps(self.cfg.labels)})
+        extra = {"step": str(self.step), "best_f1": str(self.best_f1), "labels": json.dumps(self.cfg.labels)}
+        if self.featurize.kind == "projection":
+            # The weights are only valid with the exact projection they were trained on; builds check it.
+            extra["projection"] = self.featurize.settings.to_json()
+        save_weights(self.model, self.out_dir / name, self.cfg.family, self.model_config.to_dict(), extra=extra)
 
     def train(self, until: int, report: Callable[[int, float, DetectionScores | None], None] | None = None,
               ) -> DetectionScores:
