@@ -474,12 +474,13 @@ def compare_detectors(
     except _user_errors() as err:
         raise _fail(str(err)) from None
     table = Table(title=f"error detection on the {split} split ({rows[0].scores.n:,} sentences)")
-    for col in ("model", "params", "embedding", "bundle int8", "accuracy", "F1", "correct flagged",
+    for col in ("model", "params", "embedding", "bundle int8", "accuracy", "bal. acc.", "F1", "correct flagged",
                 "ET fp32 ms", "ET int8 ms", "eager ms"):
         table.add_column(col, justify="left" if col == "model" else "right")
     for r in rows:
         table.add_row(r.family, f"{r.parameters:,}", f"{r.embedding_bytes / 1e6:.2f} MB",
-                      f"{r.bundle_bytes / 1e6:.2f} MB", f"{r.scores.accuracy:.3f}", f"{r.scores.f1:.3f}",
+                      f"{r.bundle_bytes / 1e6:.2f} MB", f"{r.scores.accuracy:.3f}",
+                      f"{r.scores.balanced_accuracy:.3f}", f"{r.scores.f1:.3f}",
                       f"{r.scores.flagged_correct:.1%}", f"{r.runtime_ms:.2f}", f"{r.runtime_int8_ms:.2f}",
                       f"{r.eager_ms:.2f}")
     console.print(table)

@@ -83,6 +83,7 @@ def test_comparison_table(tmp_path, data_dir, spm_model):
         assert row.scores.n == 100 and row.pte_int8_bytes < row.pte_fp32_bytes and row.runtime_ms > 0
     table = markdown_table(rows, "test")
     assert table.count("\n| ") == 2 and "proformer" in table and "bert-classifier" in table
+    assert "balanced accuracy" in table
 
 
 def test_bert_classifier_exports_and_matches_eager(tmp_path):
@@ -103,6 +104,9 @@ def test_detection_scores_by_hand():
     s = detection_scores(np.array([1, 1, 0, 0, 1]), np.array([1, 0, 0, 1, 1]))
     assert (s.accuracy, s.precision, s.recall) == (0.6, 2 / 3, 2 / 3)
     assert abs(s.f1 - 2 / 3) < 1e-12 and s.flagged_correct == 0.5 and s.n == 5
+    assert abs(s.balanced_accuracy - 0.5 * (2 / 3 + 0.5)) < 1e-12
+    flag_all = detection_scores(np.ones(10), np.array([1] * 8 + [0] * 2))
+    assert flag_all.f1 > 0.88 and flag_all.balanced_accuracy == 0.5  # why best is chosen by the latter
 
 
 def test_config_errors(tmp_path, data_dir):

@@ -97,14 +97,15 @@ def compare_detector(config_path: Path, split: str = "test", limit: int | None =
 
 def markdown_table(rows: list[DetectorRow], split: str) -> str:
     head = ("| model | params | embedding table | input asset | .pte fp32 / int8 | bundle (int8) | accuracy | "
-            "F1 (error) | correct flagged | featurize ms | ExecuTorch fp32 / int8 ms | eager ms |")
-    lines = [head, "|" + "---|" * 12]
+            "balanced accuracy | F1 (error) | correct flagged | featurize ms | ExecuTorch fp32 / int8 ms | eager ms |")
+    lines = [head, "|" + "---|" * 13]
     for r in rows:
         s = r.scores
         lines.append(
             f"| {r.family} | {r.parameters:,} | {r.embedding_bytes / 1e6:.2f} MB | {r.input_asset_bytes / 1e3:.1f} kB "
             f"| {r.pte_fp32_bytes / 1e6:.2f} / {r.pte_int8_bytes / 1e6:.2f} MB | {r.bundle_bytes / 1e6:.2f} MB "
-            f"| {s.accuracy:.3f} | {s.f1:.3f} | {s.flagged_correct:.1%} | {r.featurize_ms:.2f} "
+            f"| {s.accuracy:.3f} | {s.balanced_accuracy:.3f} | {s.f1:.3f} | {s.flagged_correct:.1%} "
+            f"| {r.featurize_ms:.2f} "
             f"| {r.runtime_ms:.2f} / {r.runtime_int8_ms:.2f} | {r.eager_ms:.2f} |")
     lines.append("")
     lines.append(f"Scores on the {split} split ({rows[0].scores.n:,} sentences, error = positive class). Latency: "
@@ -119,5 +120,6 @@ def ratio_summary(rows: list[DetectorRow]) -> str:
     a, b = rows
     return (f"{a.family} vs {b.family}: embedding memory {a.embedding_bytes:,} vs {b.embedding_bytes:,} bytes; "
             f"bundle {b.bundle_bytes / max(1, a.bundle_bytes):.1f}x smaller for {a.family}; "
-            f"F1 {a.scores.f1:.3f} vs {b.scores.f1:.3f}; ExecuTorch latency ratio "
+            f"balanced accuracy {a.scores.balanced_accuracy:.3f} vs {b.scores.balanced_accuracy:.3f}; "
+            f"ExecuTorch latency ratio "
             f"{a.runtime_ms / b.runtime_ms:.2f}")

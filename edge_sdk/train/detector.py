@@ -4,7 +4,7 @@ Labels come from the same synthetic error generator as the corrector's data: a t
 corrupted (label `error`) or left as is (label `correct`), freshly every epoch. Dev and test use the
 corpus's fixed pairs (`*.src` with `*.types`, where `-` marks an untouched sentence).
 
-Checkpoints are weights-only safetensors (`model_last`, `model_best` by dev F1) with the step in their
+Checkpoints are weights-only safetensors (`model_last`, `model_best` by dev balanced accuracy) with the step in their
 metadata; re-running resumes from `model_last` (AdamW's moments restart, the schedule continues).
 """
 
@@ -146,14 +146,14 @@ class DetectorTrainer:
         torch.manual_seed(cfg.seed)
         self.model = family.build(self.model_config)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        self.step, self.best_f1 = 0, -1.0
+        self.step, self.best = 0, -1.0
         if (self.out_dir / LAST).is_file():
             _family, saved, state = read_weights(self.out_dir / LAST)
             if saved != self.model_config.to_dict():
                 raise ValueError(f"{self.out_dir} holds a run with a different model config; use another out_dir")
             load_state_strict(self.model, state, str(self.out_dir / LAST))
             meta = read_metadata(self.out_dir / LAST)
-            self.step, self.best_f1 = int(meta.get("step", 0)), float(meta.get("best_f1", -1.0))
+            self.step, self.best = int(meta.get("step", 0)), float(meta.get("best_balanced_accuracy", -1.0))
             log(f"resumed at step {self.step}")
 
     def lr_at(self, step: int) -> float:
@@ -192,7 +192,8 @@ class DetectorTrainer:
         return detection_scores(self.predict(texts), labels)
 
     def _save(self, name: str) -> None:
-        extra = {"step": str(self.step), "best_f1": str(self.best_f1), "labels": json.dumps(self.cfg.labels)}
+        extra = {"step": str(self.step), "best_balanced_accuracy": str(self.best),
+                 "labels": json.dumps(self.cfg.labels)}
         if self.featurize.kind == "projection":
             # The weights are only valid with the exact projection they were trained on; builds check it.
             extra["projection"] = self.featurize.settings.to_json()
@@ -220,12 +221,13 @@ class DetectorTrainer:
             scores = None
             if self.step % c.eval_every == 0 or self.step == until:
                 scores = self.evaluate()
-                if scores.f1 > self.best_f1:
-                    self.best_f1 = scores.f1
+                if scores.balanced_accuracy > self.best:
+                    self.best = scores.balanced_accuracy
                     self._save(BEST)
                 self._save(LAST)
                 entry = {"step": self.step, "loss": float(np.mean(losses[-c.eval_every:])),
-                         "seconds": round(time.perf_counter() - started, 1), **asdict(scores)}
+                         "seconds": round(time.perf_counter() - started, 1), **asdict(scores),
+                         "balanced_accuracy": scores.balanced_accuracy}
                 with open(self.out_dir / "log.jsonl", "a", encoding="utf-8") as f:
                     f.write(json.dumps(entry) + "\n")
             if report is not None:

@@ -74,10 +74,10 @@ def run_detector_training(config: Path, raw: dict, steps: int | None, device: st
         def show(step: int, loss: float, scores: object) -> None:
             progress.update(task, completed=step, description=f"loss {loss:.3f}")
             if scores is not None:
-                progress.console.log(f"step {step}: loss {loss:.3f}, dev accuracy {scores.accuracy:.3f}, "
-                                     f"F1 {scores.f1:.3f}")
+                progress.console.log(f"step {step}: loss {loss:.3f}, dev balanced accuracy "
+                                     f"{scores.balanced_accuracy:.3f}, F1 {scores.f1:.3f}")
 
         scores = trainer.train(total, show)
-    console.print(f"step {trainer.step}: dev accuracy {scores.accuracy:.3f}, F1 {scores.f1:.3f}; "
+    console.print(f"step {trainer.step}: dev balanced accuracy {scores.balanced_accuracy:.3f}, F1 {scores.f1:.3f}; "
                   f"checkpoints in {trainer.out_dir}")
     return StepProgress(trainer.step, 0, 0.0, 0.0, 0.0, None)
