@@ -12,7 +12,7 @@ import yaml
 
 from edge_sdk.data.corpus import write_pairs
 from edge_sdk.data.errors import ErrorGenerator
-from edge_sdk.evaluate.detection import detection_scores
+from edge_sdk.evaluate.detection import DetectionScores, detection_scores
 from edge_sdk.evaluate.detector_comparison import compare_detector, markdown_table
 from edge_sdk.export import BACKENDS
 from edge_sdk.models import FAMILIES
@@ -22,25 +22,35 @@ from edge_sdk.train.detector import DetectorTrainer, load_detector_config, read_
 from tests.conftest import SEED_CORPUS
 
 PUNCTUATION = {"punctuation": 1.0}
+CAPITALISATION = {"capitalisation": 1.0}
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("gec")
+def _write_data(out: Path, weights: dict[str, float]) -> Path:
     sentences = SEED_CORPUS.read_text().splitlines()
     (out / "train.txt").write_text("\n".join(sentences[:2000]) + "\n")
-    # One error type with a surface cue (a dropped full stop, comma or apostrophe), so a tiny model learns
-    # it in seconds; the full mixture needs the real corpus and thousands of steps.
-    write_pairs(out, "dev", sentences[4000:4200], ErrorGenerator(seed=9, clean_rate=0.5, weights=PUNCTUATION))
-    write_pairs(out, "test", sentences[4200:4300], ErrorGenerator(seed=10, clean_rate=0.5, weights=PUNCTUATION))
+    write_pairs(out, "dev", sentences[4000:4200], ErrorGenerator(seed=9, clean_rate=0.5, weights=weights))
+    write_pairs(out, "test", sentences[4200:4300], ErrorGenerator(seed=10, clean_rate=0.5, weights=weights))
     return out
 
 
-def _config(tmp_path: Path, data_dir: Path, spm_model: Path | None, family: str, max_steps: int = 120) -> Path:
+# One error type with a surface cue, so a tiny model learns it in seconds; the full mixture needs the real
+# corpus and thousands of steps.
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    return _write_data(tmp_path_factory.mktemp("gec"), PUNCTUATION)
+
+
+@pytest.fixture(scope="module")
+def case_data_dir(tmp_path_factory) -> Path:
+    return _write_data(tmp_path_factory.mktemp("gec-case"), CAPITALISATION)
+
+
+def _config(tmp_path: Path, data_dir: Path, spm_model: Path | None, family: str, max_steps: int = 120,
+            weights: dict[str, float] = PUNCTUATION) -> Path:
     tmp_path.mkdir(parents=True, exist_ok=True)
     data = {"family": family, "data_dir": str(data_dir), "out_dir": str(tmp_path / "run"), "max_steps": max_steps,
             "batch_size": 32, "lr": 3e-3, "warmup_steps": 10, "eval_every": max_steps // 2, "dev_sentences": 200,
-            "error_weights": PUNCTUATION,
+            "error_weights": weights,
             "model": {"d_model": 32, "n_heads": 2, "layers": 1, "ffn_dim": 64, "dropout": 0.0}}
     if family == "proformer":
         data["projection"] = {"features": 64, "max_words": 32, "char_ngrams": [3]}
@@ -53,20 +63,35 @@ def _config(tmp_path: Path, data_dir: Path, spm_model: Path | None, family: str,
     return path
 
 
-# The embedding-table model learns this cue more slowly than the projection one: more steps, lower bar
-# (still clearly above where it starts and above always answering "error").
-@pytest.mark.parametrize("family,steps,floor", [("proformer", 120, 0.6), ("bert-classifier", 360, 0.53)])
-def test_detector_learns_and_resumes(tmp_path, data_dir, spm_model, family, steps, floor):
-    path = _config(tmp_path, data_dir, spm_model, family, max_steps=steps)
+def _learns(tmp_path: Path, data_dir: Path, spm_model: Path | None, family: str, steps: int,
+            weights: dict[str, float]) -> tuple[Path, DetectionScores, DetectionScores]:
+    path = _config(tmp_path, data_dir, spm_model, family, max_steps=steps, weights=weights)
     trainer = DetectorTrainer(load_detector_config(path, read_yaml(path)), log=lambda _m: None)
     before = trainer.evaluate()
-    after = trainer.train(steps)
-    assert after.accuracy > max(floor, before.accuracy + 0.08), (before, after)
+    return path, before, trainer.train(steps)
+
+
+# Balanced accuracy, because plain accuracy rewards flagging everything. Each family gets a cue it can see
+# and plateaus on quickly: the projection model a dropped full stop, comma or apostrophe (~0.63 here; a comma
+# added between two words is the hard part), the SentencePiece model a wrongly cased word (~0.72).
+@pytest.mark.parametrize("family,steps,cue", [("proformer", 120, "punctuation"),
+                                              ("bert-classifier", 240, "capitalisation")])
+def test_detector_learns_and_resumes(tmp_path, data_dir, case_data_dir, spm_model, family, steps, cue):
+    data, weights = (data_dir, PUNCTUATION) if cue == "punctuation" else (case_data_dir, CAPITALISATION)
+    path, before, after = _learns(tmp_path, data, spm_model, family, steps, weights)
+    assert after.balanced_accuracy > max(0.58, before.balanced_accuracy + 0.06), (before, after)
     log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
     assert [e["step"] for e in log] == [steps // 2, steps]
     resumed = DetectorTrainer(load_detector_config(path, read_yaml(path)), log=lambda _m: None)
     assert resumed.step == steps
     assert resumed.evaluate() == after  # the same weights give the same dev scores
+
+
+def test_projection_is_blind_to_capitalisation(tmp_path, case_data_dir):
+    # The hashing spec lower-cases words (docs/projection-spec.md), so a ProFormer detector cannot learn
+    # casing errors however long it trains: the limitation docs/detection.md states.
+    _, _, after = _learns(tmp_path, case_data_dir, None, "proformer", 120, CAPITALISATION)
+    assert after.balanced_accuracy < 0.56, after
 
 
 def test_comparison_table(tmp_path, data_dir, spm_model):
