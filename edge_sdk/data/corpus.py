@@ -52,6 +52,14 @@ def write_pairs(out: Path, split: str, sentences: Sequence[str], generator: Erro
     _write_text(out / f"{split}.types", "".join(f"{','.join(kinds) or '-'}\n" for _, kinds in pairs))
 
 
+def load_training_text(data_dir: Path) -> tuple[list[str], dict[str, list[str]]]:
+    """Clean training sentences and the misspelling table: what a trainer corrupts afresh every epoch."""
+    train_file = data_dir / "train.txt"
+    if not train_file.is_file():
+        raise FileNotFoundError(f"{train_file} not found: run `edge-sdk data build-gec -o {data_dir}` first")
+    return train_file.read_text(encoding="utf-8").splitlines(), load_misspellings(data_dir)
+
+
 def load_misspellings(data_dir: Path) -> dict[str, list[str]]:
     """The corpus's misspelling table; empty (keyboard typos only) when the corpus has none."""
     path = data_dir / MISSPELLINGS_FILE

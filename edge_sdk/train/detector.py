@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 import yaml
 
-from edge_sdk.data.corpus import load_misspellings
+from edge_sdk.data.corpus import load_training_text
 from edge_sdk.data.errors import ErrorGenerator
 from edge_sdk.evaluate.detection import DetectionScores, detection_scores
 from edge_sdk.models import FAMILIES
@@ -133,11 +133,7 @@ class DetectorTrainer:
         self.out_dir = cfg.path(cfg.out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         data_dir = cfg.path(cfg.data_dir)
-        train_file = data_dir / "train.txt"
-        if not train_file.is_file():
-            raise FileNotFoundError(f"{train_file} not found: run `edge-sdk data build-gec -o {data_dir}` first")
-        self.sentences = train_file.read_text(encoding="utf-8").splitlines()
-        self.misspellings = load_misspellings(data_dir)
+        self.sentences, self.misspellings = load_training_text(data_dir)
         self.dev = read_split(data_dir, "dev", cfg.dev_sentences)
         fields_ = {**cfg.model, "num_labels": len(cfg.labels)}
         self.featurize = Featurizer(cfg, fields_)

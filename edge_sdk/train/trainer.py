@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from edge_sdk.data.corpus import load_misspellings
+from edge_sdk.data.corpus import load_training_text
 from edge_sdk.data.errors import ErrorGenerator
 from edge_sdk.models.edgeformer import EdgeFormer, EdgeFormerConfig
 from edge_sdk.models.weights import load_state_strict, read_metadata, read_weights, save_weights
@@ -87,11 +87,7 @@ class Trainer:
         self.out_dir = cfg.path(cfg.out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         data_dir = cfg.path(cfg.data_dir)
-        train_file = data_dir / "train.txt"
-        if not train_file.is_file():
-            raise FileNotFoundError(f"{train_file} not found: run `edge-sdk data build-gec -o {data_dir}` first")
-        self.train_sentences = train_file.read_text(encoding="utf-8").splitlines()
-        self.misspellings = load_misspellings(data_dir)
+        self.train_sentences, self.misspellings = load_training_text(data_dir)
         self.tokenizer = prepare_tokenizer(cfg, self.out_dir, self.train_sentences, self._generator(0))
         model_fields = {**cfg.model, "vocab_size": self.tokenizer.vocab_size}
         self.model_config = EdgeFormerConfig.from_dict(model_fields)

@@ -54,17 +54,26 @@ def check_cache_isolation(session: object, golden: list[GoldenSample], gen: obje
     return all(np.array_equal(a, b) for a, b in zip(plain.logits, disturbed.logits, strict=True))
 
 
+def _spec_only_report(bundle: Bundle, artifact: Artifact, cache_isolated: bool) -> ArtifactReport | None:
+    """The report for an artifact whose spec is wrong or whose runtime is not here; None when it can run."""
+    backend = BACKENDS.get(artifact.backend)
+    problems = backend.check_spec(bundle.path(artifact), artifact.methods)
+    runs, why_not = backend.runs_here()
+    if not problems and runs:
+        return None
+    reason = "; ".join(problems) if problems else f"spec matches the manifest; parity not run: {why_not}"
+    return ArtifactReport(artifact.backend, artifact.quantization, artifact.file, artifact.size_bytes,
+                          float("nan"), float("nan"), float("nan"), cache_isolated, not problems, reason, ran=False)
+
+
 def verify_artifact(bundle: Bundle, artifact: Artifact, golden: list[GoldenSample],
                     fp32_tol: float = FP32_MAX_ABS_DIFF,
                     int8_min_agreement: float = INT8_MIN_TOKEN_AGREEMENT) -> ArtifactReport:
     gen = bundle.manifest.generation
     backend = BACKENDS.get(artifact.backend)
-    problems = backend.check_spec(bundle.path(artifact), artifact.methods)
-    runs, why_not = backend.runs_here()
-    if problems or not runs:
-        reason = "; ".join(problems) if problems else f"spec matches the manifest; parity not run: {why_not}"
-        return ArtifactReport(artifact.backend, artifact.quantization, artifact.file, artifact.size_bytes,
-                              float("nan"), float("nan"), float("nan"), False, not problems, reason, ran=False)
+    skipped = _spec_only_report(bundle, artifact, cache_isolated=False)
+    if skipped is not None:
+        return skipped
     session = backend.load(bundle.path(artifact), artifact.methods)
     missing = {m.name for m in artifact.methods} - set(session.method_names)
     if missing:
@@ -100,12 +109,9 @@ def verify_classifier(bundle: Bundle, artifact: Artifact, golden: list[ClassifyS
                       int8_min_agreement: float = INT8_MIN_TOKEN_AGREEMENT) -> ArtifactReport:
     """`classify` on the golden inputs: logit difference and label agreement (greedy = the label here)."""
     backend = BACKENDS.get(artifact.backend)
-    problems = backend.check_spec(bundle.path(artifact), artifact.methods)
-    runs, why_not = backend.runs_here()
-    if problems or not runs:
-        reason = "; ".join(problems) if problems else f"spec matches the manifest; parity not run: {why_not}"
-        return ArtifactReport(artifact.backend, artifact.quantization, artifact.file, artifact.size_bytes,
-                              float("nan"), float("nan"), float("nan"), True, not problems, reason, ran=False)
+    skipped = _spec_only_report(bundle, artifact, cache_isolated=True)
+    if skipped is not None:
+        return skipped
     session = backend.load(bundle.path(artifact), artifact.methods)
     diffs, agree = [], []
     for sample in golden:
