@@ -24,11 +24,11 @@ demo: install
 	$(SDK) run --bundle build/grammar-corrector "She go to school every day."
 
 test: install
-	$(VENV)/bin/ruff check edge_sdk tests
+	$(VENV)/bin/ruff check edge_sdk tests benchmarks
 	$(PY) -m pytest -ra $(PYTEST_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check edge_sdk tests
+	$(VENV)/bin/ruff check edge_sdk tests benchmarks
 
 clean:
 	rm -rf build $(VENV)

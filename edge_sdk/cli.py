@@ -397,6 +397,28 @@ def train(
         raise _fail(str(err)) from None
 
 
+@app.command("pack-weights")
+def pack_weights_cmd(
+    checkpoint: Annotated[Path, typer.Argument(help="Training checkpoint (.safetensors).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the packed weights.")],
+    dtype: Annotated[str, typer.Option(help="fp16 or bf16.")] = "fp16",
+) -> None:
+    """Write a checkpoint's weights in fp16 (half the bytes) for shipping; builds load them as fp32."""
+    import torch
+
+    from edge_sdk.models.weights import WeightsError, pack_weights
+
+    dtypes = {"fp16": torch.float16, "bf16": torch.bfloat16}
+    if dtype not in dtypes:
+        raise _fail(f"--dtype must be one of {', '.join(dtypes)}, not {dtype!r}")
+    try:
+        meta = pack_weights(checkpoint, out, dtypes[dtype])
+    except WeightsError as err:
+        raise _fail(str(err)) from None
+    step = f", step {meta['step']}" if "step" in meta else ""
+    console.print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, {dtype}, {meta['family']}{step})")
+
+
 @app.command("eval")
 def evaluate(
     weights: Annotated[Path | None, typer.Option(help="EdgeFormer checkpoint (.safetensors) to score.")] = None,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 import yaml
+from safetensors.torch import save_file
 
 from edge_sdk.data.corpus import write_pairs
 from edge_sdk.data.errors import ErrorGenerator
@@ -111,3 +112,33 @@ def test_resume_from_committed_weights_alone(tmp_path, data_dir):
         assert torch.equal(a, b), name
     final = resumed.train(40)
     assert final.step == 40 and final.dev_loss < resumed.best_dev + 0.5
+
+
+def test_packed_fp16_weights_load_and_decode_like_the_checkpoint(tmp_path, data_dir):
+    from typer.testing import CliRunner
+
+    from edge_sdk.cli import app
+    from edge_sdk.evaluate.systems import load_checkpoint
+
+    trainer = Trainer(load_train_config(_config(tmp_path, data_dir)), log=lambda _m: None)
+    trainer.train(20)
+    last, packed = tmp_path / "run" / "model_last.safetensors", tmp_path / "packed.safetensors"
+    result = CliRunner().invoke(app, ["pack-weights", str(last), "-o", str(packed)])
+    assert result.exit_code == 0, result.output
+    assert packed.stat().st_size < 0.55 * last.stat().st_size
+    family, config, state = read_weights(packed)
+    assert family == "edgeformer" and config == read_weights(last)[1]
+    assert all(t.dtype == torch.float16 for t in state.values() if t.is_floating_point())
+    tokenizer_path = tmp_path / "run" / "tokenizer.model"
+    full, tokenizer = load_checkpoint(last, tokenizer_path)
+    half, _ = load_checkpoint(packed, tokenizer_path)
+    src = torch.tensor([[*tokenizer.encode("She go to school every day."), full.config.eos_id]])
+    prev = torch.tensor([[full.config.eos_id, *tokenizer.encode("She goes to school")]])
+    with torch.no_grad():
+        a, b = full(src, prev), half(src, prev)
+    assert (a - b).abs().max() < 0.05 * a.abs().max()
+    assert torch.equal(a.argmax(-1), b.argmax(-1))
+    plain = tmp_path / "plain.safetensors"
+    save_file({"w": torch.ones(2)}, str(plain))
+    refused = CliRunner().invoke(app, ["pack-weights", str(plain), "-o", str(tmp_path / "x.safetensors")])
+    assert refused.exit_code == 1 and "not a checkpoint of this SDK" in refused.output

@@ -23,9 +23,32 @@ class WeightsError(ValueError):
 
 def save_weights(model: nn.Module, path: Path, family: str, config: dict[str, Any],
                  dtype: torch.dtype | None = None, extra: dict[str, str] | None = None) -> None:
-    tensors = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).contiguous()
-               for k, v in model.state_dict().items()}
     metadata = {**(extra or {}), "family": family, "config": json.dumps(config, sort_keys=True)}
+    _write_tensors(model.state_dict(), path, metadata, dtype)
+
+
+def pack_weights(source: Path, target: Path, dtype: torch.dtype = torch.float16) -> dict[str, str]:
+    """A checkpoint's weights in a smaller float type for shipping, its metadata kept.
+
+    Builds load them back into fp32 (`load_state_strict` casts), so an fp16 copy halves what the
+    repository stores without changing what the exporters see beyond fp16 rounding.
+    """
+    from safetensors import safe_open
+
+    family, config, state = read_weights(source)
+    if family is None or config is None:
+        raise WeightsError(f"{source} has no edge-sdk family/config metadata: not a checkpoint of this SDK")
+    with safe_open(str(source), framework="pt") as f:
+        metadata = dict(f.metadata() or {})
+    metadata["packed_dtype"] = str(dtype).removeprefix("torch.")
+    _write_tensors(state, target, metadata, dtype)
+    return metadata
+
+
+def _write_tensors(state: dict[str, torch.Tensor], path: Path, metadata: dict[str, str],
+                   dtype: torch.dtype | None) -> None:
+    tensors = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).contiguous()
+               for k, v in state.items()}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
