@@ -195,7 +195,8 @@ def verify(
 
 @app.command()
 def run(
-    text: Annotated[str, typer.Argument(help="Sentence to correct.")],
+    texts: Annotated[list[str], typer.Argument(help="Sentences to correct (each its own argument).",
+                                               metavar="TEXT...")],
     bundle_dir: Annotated[Path, typer.Option("--bundle", "-b", help="Bundle folder.")] = DEFAULT_BUNDLE,
     backend: Annotated[str, typer.Option(help="Runtime to decode with.")] = "executorch",
     quantization: Annotated[str | None, typer.Option(
@@ -203,43 +204,49 @@ def run(
     detector: Annotated[Path | None, typer.Option(
         help="An error-detector bundle: correct only if it says the text has an error.")] = None,
 ) -> None:
-    """Correct TEXT with greedy decoding in a real on-device runtime (a classifier bundle: label it)."""
+    """Correct each TEXT with greedy decoding in a real on-device runtime (a classifier bundle: label it).
+
+    One output line per input, in order, so the command can sit in a pipeline.
+    """
     _quiet_imports()
     from edge_sdk.bundle import load_bundle
     from edge_sdk.generation.corrector import GrammarCorrector
 
     try:
         bundle = load_bundle(bundle_dir)
+        if bundle.manifest.provenance.weights_sha256 is None:
+            err_console.print("[yellow]warning:[/] this bundle was built without trained weights (random init "
+                              "from the config's seed): the pipeline is real, the output is not.")
         if bundle.manifest.labels is not None:
-            _run_classifier(bundle, text, backend, quantization)
+            _run_classifier(bundle, texts, backend, quantization)
             return
         if detector is not None:
-            _run_cascade(detector, bundle, text, backend, quantization)
+            _run_cascade(detector, bundle, texts, backend, quantization)
             return
         corrector = GrammarCorrector(bundle, backend, quantization)
-        started = time.perf_counter()
-        corrected = corrector.correct(text)
+        for text in texts:
+            started = time.perf_counter()
+            corrected = corrector.correct(text)
+            a = corrector.artifact
+            err_console.print(f"[dim]{a.backend}/{a.quantization}, {(time.perf_counter() - started) * 1e3:.0f} ms[/]")
+            print(corrected)
     except _user_errors() as err:
         raise _fail(str(err)) from None
-    a = corrector.artifact
-    err_console.print(f"[dim]{a.backend}/{a.quantization}, {(time.perf_counter() - started) * 1e3:.0f} ms[/]")
-    if corrector.bundle.manifest.provenance.weights_sha256 is None:
-        err_console.print("[yellow]warning:[/] this bundle was built without trained weights (random init from "
-                          "the config's seed): the pipeline is real, the correction is not.")
-    print(corrected)
 
 
-def _run_cascade(detector_dir: Path, bundle: object, text: str, backend: str, quantization: str | None) -> None:
+def _run_cascade(detector_dir: Path, bundle: object, texts: list[str], backend: str,
+                 quantization: str | None) -> None:
     from edge_sdk.generation.cascade import Cascade
     from edge_sdk.generation.classifier import TextClassifier
     from edge_sdk.generation.corrector import GrammarCorrector
 
     cascade = Cascade(TextClassifier(detector_dir, backend), GrammarCorrector(bundle, backend, quantization))
-    result = cascade.correct(text)
-    step = "corrected" if result.corrected else "skipped (detector: correct)"
-    err_console.print(f"[dim]p(error) {result.error_probability:.3f}, {step}; detect {result.detect_ms:.1f} ms, "
-                      f"correct {result.correct_ms:.0f} ms[/]")
-    print(result.text)
+    for text in texts:
+        result = cascade.correct(text)
+        step = "corrected" if result.corrected else "skipped (detector: correct)"
+        err_console.print(f"[dim]p(error) {result.error_probability:.3f}, {step}; "
+                          f"detect {result.detect_ms:.1f} ms, correct {result.correct_ms:.0f} ms[/]")
+        print(result.text)
 
 
 @app.command("cascade-eval")
@@ -288,18 +295,16 @@ def cascade_eval(
     console.print(table)
 
 
-def _run_classifier(bundle: object, text: str, backend: str, quantization: str | None) -> None:
+def _run_classifier(bundle: object, texts: list[str], backend: str, quantization: str | None) -> None:
     from edge_sdk.generation.classifier import TextClassifier
 
     classifier = TextClassifier(bundle, backend, quantization)
-    started = time.perf_counter()
-    prediction = classifier.classify(text)
     a = classifier.artifact
-    err_console.print(f"[dim]{a.backend}/{a.quantization}, {(time.perf_counter() - started) * 1e3:.1f} ms[/]")
-    if bundle.manifest.provenance.weights_sha256 is None:
-        err_console.print("[yellow]warning:[/] this bundle was built without trained weights (random init): "
-                          "the pipeline is real, the label is not.")
-    print(f"{prediction.label}\t{prediction.probability:.3f}")
+    for text in texts:
+        started = time.perf_counter()
+        prediction = classifier.classify(text)
+        err_console.print(f"[dim]{a.backend}/{a.quantization}, {(time.perf_counter() - started) * 1e3:.1f} ms[/]")
+        print(f"{prediction.label}\t{prediction.probability:.3f}")
 
 
 @app.command()

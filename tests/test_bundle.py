@@ -14,6 +14,19 @@ from edge_sdk.bundle.io import sha256_path, size_of, staging_dir
 from edge_sdk.tokenizer import SentencePieceTokenizer
 
 
+def test_golden_vectors_carry_their_texts_so_apps_can_check_their_tokenizer(tiny_bundle):
+    from edge_sdk.generation import prepare_source
+    from edge_sdk.verify.golden import load_golden
+
+    m = tiny_bundle.manifest
+    tok = SentencePieceTokenizer(tiny_bundle.path(m.tokenizer))
+    samples = load_golden(tiny_bundle.path(m.golden))
+    assert samples and all(s.text for s in samples)
+    for s in samples:
+        expected = prepare_source(tok, s.text, m.generation.max_source_len, truncate=True)
+        assert s.src.tolist() == expected
+
+
 def test_manifest_describes_the_bundle(tiny_bundle):
     m = tiny_bundle.manifest
     assert (m.schema_version, m.name, m.family, m.task) == (1, "tiny-corrector", "edgeformer", "grammar-correction")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from edge_sdk.cli import app
 
 runner = CliRunner()
+RELEASE_CONFIG = Path(__file__).parent.parent / "configs" / "edgeformer-release.yaml"
 
 
 def test_every_command_has_help():
@@ -17,8 +19,8 @@ def test_every_command_has_help():
         assert result.exit_code == 0 and "Usage" in result.output
 
 
-def test_inspect_default_config_prints_parameter_counts():
-    result = runner.invoke(app, ["inspect"])
+def test_inspect_release_config_prints_parameter_counts():
+    result = runner.invoke(app, ["inspect", str(RELEASE_CONFIG)])
     assert result.exit_code == 0, result.output
     assert "9,720,064" in result.output  # total without LoRA for the 2 k seed vocabulary
     assert "10,519,552" in result.output
@@ -48,6 +50,9 @@ def test_run_decodes_and_handles_bad_input(tiny_bundle):
     ok = runner.invoke(app, ["run", "She go to school.", "-b", str(tiny_bundle.root), "--quantization", "int8"])
     assert ok.exit_code == 0, ok.output
     assert "executorch/int8" in ok.output and "random init" in ok.output
+    several = runner.invoke(app, ["run", "She go to school.", "A cat.", "-b", str(tiny_bundle.root)])
+    assert several.exit_code == 0, several.output
+    assert several.stdout.count("\n") == 2 and several.output.count("executorch/fp32") == 2
     empty = runner.invoke(app, ["run", "   ", "-b", str(tiny_bundle.root)])
     assert empty.exit_code == 0
     long = runner.invoke(app, ["run", "word " * 200, "-b", str(tiny_bundle.root)])

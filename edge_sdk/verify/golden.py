@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from safetensors import safe_open
 from safetensors.numpy import load_file, save_file
 
 from edge_sdk.generation import greedy_decode, prepare_source
@@ -30,6 +31,7 @@ class GoldenSample:
     src: np.ndarray  # int64 [S], </s> included
     tokens: np.ndarray  # int64 [T], eager greedy output
     logits: np.ndarray  # float32 [T, V], eager logits at each greedy step
+    text: str = ""  # the sentence `src` came from, so the bridges also check their tokenizer
 
 
 def make_golden(session: Session, tokenizer: object, samples: int, start_id: int, eos_id: int,
@@ -41,7 +43,7 @@ def make_golden(session: Session, tokenizer: object, samples: int, start_id: int
         with torch.no_grad():
             result = greedy_decode(session, src, start_id, eos_id, max_target_len, keep_logits=True)
         golden.append(GoldenSample(np.asarray(src, dtype=np.int64), np.asarray(result.tokens, dtype=np.int64),
-                                   np.stack(result.logits).astype(np.float32)))
+                                   np.stack(result.logits).astype(np.float32), text))
     return golden
 
 
@@ -49,13 +51,17 @@ def save_golden(samples: list[GoldenSample], path: Path) -> None:
     tensors = {}
     for i, s in enumerate(samples):
         tensors[f"{i}.src"], tensors[f"{i}.tokens"], tensors[f"{i}.logits"] = s.src, s.tokens, s.logits
-    save_file(tensors, str(path), metadata={"samples": str(len(samples))})
+    save_file(tensors, str(path), metadata={"samples": str(len(samples)),
+                                            "texts": "\n".join(s.text for s in samples)})
 
 
 def load_golden(path: Path) -> list[GoldenSample]:
     tensors = load_file(str(path))
     count = len({k.split(".")[0] for k in tensors})
-    return [GoldenSample(tensors[f"{i}.src"], tensors[f"{i}.tokens"], tensors[f"{i}.logits"])
+    with safe_open(str(path), "np") as f:
+        texts = (f.metadata() or {}).get("texts", "").split("\n")
+    return [GoldenSample(tensors[f"{i}.src"], tensors[f"{i}.tokens"], tensors[f"{i}.logits"],
+                         texts[i] if i < len(texts) else "")
             for i in range(count)]
 
 
@@ -98,8 +104,6 @@ def save_classify_golden(samples: list[ClassifySample], path: Path) -> None:
 
 
 def load_classify_golden(path: Path) -> list[ClassifySample]:
-    from safetensors import safe_open
-
     with safe_open(str(path), "np") as f:
         texts = (f.metadata() or {}).get("texts", "").split("\n")
     tensors = load_file(str(path))

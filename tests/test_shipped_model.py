@@ -1,0 +1,45 @@
+"""The shipped default grammar corrector: trained weights within the EdgeFormer budget, and real corrections."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from edge_sdk.build import build_eager
+from edge_sdk.config import load_config
+from edge_sdk.evaluate.metrics import errant_counts, gleu
+from edge_sdk.evaluate.systems import edgeformer_correct
+from edge_sdk.models.weights import read_metadata
+
+HELD_OUT = 120  # the first pairs of the frozen test split; the full split is `edge-sdk eval`'s job
+
+
+@pytest.fixture(scope="module")
+def default_model():
+    return build_eager(load_config(None))
+
+
+def test_default_config_ships_trained_fp16_weights_within_budget(default_model):
+    config = load_config(None)
+    weights = config.resolve(config.weights)
+    assert weights.stat().st_size <= 25_000_000
+    assert read_metadata(weights)["packed_dtype"] == "float16"
+    assert default_model.weights_sha256 is not None
+    assert sum(p.numel() for p in default_model.model.parameters()) <= 12_000_000
+
+
+def test_default_model_corrects_held_out_sentences(default_model):
+    gec = Path(str(files("edge_sdk") / "assets" / "gec"))
+    sources = (gec / "test.src").read_text(encoding="utf-8").splitlines()[:HELD_OUT]
+    references = (gec / "test.tgt").read_text(encoding="utf-8").splitlines()[:HELD_OUT]
+    hypotheses = edgeformer_correct(default_model.model, default_model.tokenizer, sources)
+
+    def exact(outputs: list[str]) -> float:
+        return sum(o == r for o, r in zip(outputs, references, strict=True)) / len(references)
+
+    # Copying scores F0.5 = 0 by definition, and the exact matches of copying are the already-correct pairs.
+    assert exact(hypotheses) > exact(sources) + 0.05
+    assert gleu(sources, hypotheses, references) > gleu(sources, sources, references)
+    assert errant_counts(sources, hypotheses, references).f_beta(0.5) > 0.2
