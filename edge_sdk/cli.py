@@ -426,21 +426,30 @@ def pack_weights_cmd(
 
 @app.command("eval")
 def evaluate(
-    weights: Annotated[Path | None, typer.Option(help="EdgeFormer checkpoint (.safetensors) to score.")] = None,
-    tokenizer: Annotated[Path | None, typer.Option(help="Its SentencePiece model.")] = None,
+    weights: Annotated[Path | None, typer.Option(
+        help="EdgeFormer checkpoint (.safetensors) to score (default: the shipped default model).")] = None,
+    tokenizer: Annotated[Path | None, typer.Option(help="Its SentencePiece model (with --weights).")] = None,
     data: Annotated[Path | None, typer.Option(
         help="Corpus folder from `edge-sdk data build-gec` (default: data/gec, else the packaged test split).")] = None,
     split: Annotated[str, typer.Option(help="dev or test.")] = "test",
     limit: Annotated[int | None, typer.Option(help="Score only the first N sentences.")] = None,
     baselines: Annotated[bool, typer.Option(help="Also score copy-the-source and harper-py.")] = True,
     out: Annotated[Path | None, typer.Option(help="Write the scores as JSON here.")] = None,
+    markdown: Annotated[Path | None, typer.Option(help="Write the tables as Markdown here (model card).")] = None,
+    outputs: Annotated[Path | None, typer.Option(help="Write every system's output side by side (TSV).")] = None,
 ) -> None:
-    """ERRANT P/R/F0.5, GLEU, exact match and false-positive rate on a held-out split, with baselines."""
+    """ERRANT P/R/F0.5, GLEU, exact match and false-positive rate on a held-out split, with baselines.
+
+    Also the share of sentences each system fixes exactly, per synthetic error type.
+    """
     import json
     from dataclasses import asdict
 
+    from edge_sdk.evaluate.by_type import fix_rate_by_type
     from edge_sdk.evaluate.metrics import score
+    from edge_sdk.evaluate.report import by_type_markdown, scores_markdown, write_outputs_tsv
     from edge_sdk.evaluate.systems import copy_source, edgeformer_correct, harper_correct, load_checkpoint
+    from edge_sdk.export.base import write_bytes_atomic
 
     if data is None:
         from importlib.resources import files
@@ -458,19 +467,28 @@ def evaluate(
         systems.append(("copy source", copy_source(sources)))
         with console.status("harper-py"):
             systems.append(("harper-py", harper_correct(sources)))
-    if weights is not None:
-        if tokenizer is None:
-            raise _fail("--tokenizer is needed with --weights")
-        try:
-            model, tok = load_checkpoint(weights, tokenizer)
-        except (ValueError, OSError) as err:
-            raise _fail(str(err)) from None
-        with console.status(f"decoding {len(sources):,} sentences with {weights.name}"):
-            systems.append(("EdgeFormer", edgeformer_correct(model, tok, sources)))
+    if weights is None:
+        from edge_sdk.config import load_config
+
+        default = load_config(None)
+        if default.weights is None or default.tokenizer is None or default.tokenizer.model is None:
+            raise _fail("the built-in default has no trained weights: pass --weights and --tokenizer")
+        weights, tokenizer = default.resolve(default.weights), default.resolve(default.tokenizer.model)
+    if tokenizer is None:
+        raise _fail("--tokenizer is needed with --weights")
+    try:
+        model, tok = load_checkpoint(weights, tokenizer)
+    except (ValueError, OSError) as err:
+        raise _fail(str(err)) from None
+    with console.status(f"decoding {len(sources):,} sentences with {weights.name}"):
+        systems.append(("EdgeFormer", edgeformer_correct(model, tok, sources)))
     results = []
     for name, hypotheses in systems:
         with console.status(f"scoring {name}"):
             results.append(score(name, sources, hypotheses, references))
+    types_path = data / f"{split}.types"
+    types = types_path.read_text(encoding="utf-8").splitlines()[:limit] if types_path.is_file() else None
+    by_type = {name: fix_rate_by_type(sources, hyps, references, types) for name, hyps in systems} if types else {}
     table = Table(title=f"{split} split, {len(sources):,} sentences (ERRANT span-level, GLEU)")
     for col in ("system", "P", "R", "F0.5", "GLEU", "exact", "changed correct"):
         table.add_column(col, no_wrap=col == "system")
@@ -478,8 +496,27 @@ def evaluate(
         table.add_row(r.system, f"{r.precision:.3f}", f"{r.recall:.3f}", f"{r.f05:.3f}", f"{r.gleu:.3f}",
                       f"{r.exact_match:.1%}", f"{r.false_positive_rate:.1%}")
     console.print(table)
+    if by_type:
+        kinds = next(iter(by_type.values()))
+        per_type = Table(title="sentences fixed exactly, by error type (sentences with one type)")
+        per_type.add_column("error type")
+        per_type.add_column("n", justify="right")
+        for name in by_type:
+            per_type.add_column(name, justify="right")
+        for kind, (count, _) in kinds.items():
+            per_type.add_row(kind, str(count), *(f"{by_type[name][kind][1]:.0%}" for name in by_type))
+        console.print(per_type)
     if out is not None:
-        out.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
+        report = {"split": split, "sentences": len(sources), "weights": str(weights),
+                  "scores": [asdict(r) for r in results],
+                  "fixed_by_type": {name: {k: {"sentences": n, "fixed": rate} for k, (n, rate) in rates.items()}
+                                    for name, rates in by_type.items()}}
+        write_bytes_atomic(out, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
+    if markdown is not None:
+        text = scores_markdown(results, split) + ("\n" + by_type_markdown(by_type) if by_type else "")
+        write_bytes_atomic(markdown, text.encode("utf-8"))
+    if outputs is not None:
+        write_outputs_tsv(outputs, sources, references, types, systems)
 
 
 @app.command("compare-detectors")

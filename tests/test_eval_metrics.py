@@ -41,3 +41,14 @@ def test_harper_baseline_applies_suggestions():
     fixed = harper_correct(["She go to school every day.", "This sentence is fine."])
     assert fixed[0] == "She goes to school every day."
     assert fixed[1] == "This sentence is fine."
+
+
+def test_fix_rate_by_type_counts_only_single_type_sentences():
+    from edge_sdk.evaluate.by_type import fix_rate_by_type
+
+    types = ["agreement", "agreement article", "-"]
+    # sentence 1 fixed (agreement), sentence 2 has two types (left out), sentence 3 correct but changed
+    rates = fix_rate_by_type(SOURCES, HYPOTHESES, REFERENCES, types)
+    assert rates == {"correct": (1, 0.0), "agreement": (1, 1.0)}
+    with pytest.raises(ValueError):
+        fix_rate_by_type(SOURCES, HYPOTHESES, REFERENCES, types[:2])

@@ -43,3 +43,23 @@ def test_default_model_corrects_held_out_sentences(default_model):
     assert exact(hypotheses) > exact(sources) + 0.05
     assert gleu(sources, hypotheses, references) > gleu(sources, sources, references)
     assert errant_counts(sources, hypotheses, references).f_beta(0.5) > 0.2
+
+
+def test_eval_command_scores_the_shipped_model_with_baselines(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from edge_sdk.cli import app
+
+    out, md, tsv = tmp_path / "scores.json", tmp_path / "scores.md", tmp_path / "outputs.tsv"
+    result = CliRunner().invoke(app, ["eval", "--limit", "12", "--out", str(out), "--markdown", str(md),
+                                      "--outputs", str(tsv)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert [s["system"] for s in report["scores"]] == ["copy source", "harper-py", "EdgeFormer"]
+    assert report["scores"][0]["f05"] == 0.0 and report["sentences"] == 12
+    assert "| EdgeFormer |" in md.read_text() and "by error type" in result.output
+    rows = tsv.read_text(encoding="utf-8").splitlines()
+    assert rows[0].split("\t") == ["source", "reference", "types", "copy source", "harper-py", "EdgeFormer"]
+    assert len(rows) == 13

@@ -1,0 +1,40 @@
+"""The evaluation as Markdown (for the model card) and as a side-by-side TSV of outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from edge_sdk.evaluate.metrics import Scores
+from edge_sdk.export.base import write_bytes_atomic
+
+
+def scores_markdown(results: Sequence[Scores], split: str) -> str:
+    lines = [f"{split} split, {results[0].sentences:,} sentences (ERRANT span-level P/R/F0.5, GLEU)", "",
+             "| system | P | R | F0.5 | GLEU | exact match | correct sentences changed |",
+             "|---|---|---|---|---|---|---|"]
+    lines += [f"| {r.system} | {r.precision:.3f} | {r.recall:.3f} | {r.f05:.3f} | {r.gleu:.3f} | "
+              f"{r.exact_match:.1%} | {r.false_positive_rate:.1%} |" for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def by_type_markdown(rates: dict[str, dict[str, tuple[int, float]]]) -> str:
+    """`rates`: {system: fix_rate_by_type(...)}; the systems become columns."""
+    systems = list(rates)
+    kinds = list(next(iter(rates.values())))
+    lines = ["| error type (single-type sentences) | sentences | " + " | ".join(systems) + " |",
+             "|---|---|" + "---|" * len(systems)]
+    for kind in kinds:
+        count = rates[systems[0]][kind][0]
+        label = "none (left unchanged)" if kind == "correct" else kind.replace("_", " ")
+        lines.append(f"| {label} | {count} | " + " | ".join(f"{rates[s][kind][1]:.0%}" for s in systems) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs_tsv(path: Path, sources: Sequence[str], references: Sequence[str], types: Sequence[str] | None,
+                      systems: Sequence[tuple[str, Sequence[str]]]) -> None:
+    header = ["source", "reference", "types", *(name for name, _ in systems)]
+    rows = ["\t".join(header)]
+    for i, (src, ref) in enumerate(zip(sources, references, strict=True)):
+        rows.append("\t".join([src, ref, types[i] if types else "", *(hyps[i] for _, hyps in systems)]))
+    write_bytes_atomic(path, ("\n".join(rows) + "\n").encode("utf-8"))
