@@ -21,7 +21,9 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(SDK) build
 	$(SDK) verify build/grammar-corrector
-	$(SDK) run --bundle build/grammar-corrector "She go to school every day."
+	$(SDK) run --bundle build/grammar-corrector --quantization int8 \
+		"I has a apple and two banana." "We was going to the park yesterday." \
+		"He don't like the the movie." "The informations are very usefull." "This sentence is already correct."
 
 test: install
 	$(VENV)/bin/ruff check edge_sdk tests benchmarks
