@@ -57,6 +57,13 @@ def test_manifest_describes_the_bundle(tiny_bundle):
         ["manifest.json", *(ref.file for ref in tiny_bundle.files())])
 
 
+def test_bundle_files_are_readable_by_others(tiny_bundle):
+    # Temp files start private (0600); an app build or CI user other than the builder must read the bundle.
+    for path in [tiny_bundle.root, *tiny_bundle.root.rglob("*")]:
+        mode = path.stat().st_mode
+        assert mode & 0o044 == 0o044, f"{path} is {oct(mode & 0o777)}"
+
+
 @pytest.fixture
 def bundle_copy(tiny_bundle, tmp_path) -> Path:
     return Path(shutil.copytree(tiny_bundle.root, tmp_path / "copy"))

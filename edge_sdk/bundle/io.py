@@ -60,6 +60,14 @@ def file_ref(directory: Path, name: str) -> dict[str, object]:
     return {"file": name, "sha256": sha256_path(path), "size_bytes": size_of(path)}
 
 
+def _make_readable(root: Path) -> None:
+    """Temp files and folders are private (0600/0700); a bundle is copied into apps and CI by others."""
+    root.chmod(0o755)
+    for path in root.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
 @contextmanager
 def staging_dir(destination: Path) -> Iterator[Path]:
     """Yield a temp folder beside `destination`; on success it replaces `destination` in one rename.
@@ -72,7 +80,7 @@ def staging_dir(destination: Path) -> Iterator[Path]:
     stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
     try:
         yield stage
-        stage.chmod(0o755)
+        _make_readable(stage)
         if destination.exists():
             old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
             destination.rename(old)

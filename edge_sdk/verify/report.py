@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from edge_sdk.bundle.io import Bundle
+from edge_sdk.export.base import write_bytes_atomic
 
 
 def write_report(path: Path, bundle: Bundle, parity: list | None = None, latency: list | None = None) -> Path:
@@ -20,10 +19,5 @@ def write_report(path: Path, bundle: Bundle, parity: list | None = None, latency
         sizes=[(f"{a.backend}/{a.quantization}", a.size_bytes / 1e6) for a in m.artifacts],
         parity=parity or [], latency=latency or [])
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(html)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_bytes_atomic(path, html.encode("utf-8"))
     return path
