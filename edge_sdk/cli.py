@@ -437,10 +437,14 @@ def evaluate(
     out: Annotated[Path | None, typer.Option(help="Write the scores as JSON here.")] = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the tables as Markdown here (model card).")] = None,
     outputs: Annotated[Path | None, typer.Option(help="Write every system's output side by side (TSV).")] = None,
+    artifact: Annotated[list[str] | None, typer.Option(
+        help="Also score a bundle artifact in its runtime, e.g. executorch/int8 (repeatable).")] = None,
+    bundle_dir: Annotated[Path, typer.Option("--bundle", "-b", help="Bundle for --artifact.")] = DEFAULT_BUNDLE,
 ) -> None:
     """ERRANT P/R/F0.5, GLEU, exact match and false-positive rate on a held-out split, with baselines.
 
-    Also the share of sentences each system fixes exactly, per synthetic error type.
+    Also the share of sentences each system fixes exactly, per synthetic error type. With --artifact,
+    the same sentences are corrected in the bundle's runtimes, so quantization's quality cost is measured.
     """
     import json
     from dataclasses import asdict
@@ -448,7 +452,13 @@ def evaluate(
     from edge_sdk.evaluate.by_type import fix_rate_by_type
     from edge_sdk.evaluate.metrics import score
     from edge_sdk.evaluate.report import by_type_markdown, scores_markdown, write_outputs_tsv
-    from edge_sdk.evaluate.systems import copy_source, edgeformer_correct, harper_correct, load_checkpoint
+    from edge_sdk.evaluate.systems import (
+        bundle_correct,
+        copy_source,
+        edgeformer_correct,
+        harper_correct,
+        load_checkpoint,
+    )
     from edge_sdk.export.base import write_bytes_atomic
 
     if data is None:
@@ -482,6 +492,12 @@ def evaluate(
         raise _fail(str(err)) from None
     with console.status(f"decoding {len(sources):,} sentences with {weights.name}"):
         systems.append(("EdgeFormer", edgeformer_correct(model, tok, sources)))
+    for name in artifact or []:
+        try:
+            with console.status(f"decoding {len(sources):,} sentences in {name} ({bundle_dir})"):
+                systems.append((f"EdgeFormer {name}", bundle_correct(bundle_dir, name, sources)))
+        except (*_user_errors(), ValueError, OSError) as err:
+            raise _fail(str(err)) from None
     results = []
     for name, hypotheses in systems:
         with console.status(f"scoring {name}"):

@@ -68,3 +68,20 @@ def test_inspect_bundle_shows_signatures(tiny_bundle):
     result = runner.invoke(app, ["inspect", str(tiny_bundle.root)])
     assert result.exit_code == 0, result.output
     assert "decode_step(token: int64[1]" in result.output
+
+
+def test_eval_scores_bundle_artifacts_in_their_runtime(tiny_bundle, tmp_path):
+    import json
+
+    out = tmp_path / "scores.json"
+    result = runner.invoke(app, ["eval", "--limit", "6", "--no-baselines", "--bundle", str(tiny_bundle.root),
+                                 "--artifact", "executorch/int8", "--artifact", "tflite/fp32", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert [s["system"] for s in report["scores"]] == [
+        "EdgeFormer", "EdgeFormer executorch/int8", "EdgeFormer tflite/fp32"]
+    assert all(0.0 <= s["gleu"] <= 1.0 for s in report["scores"]) and report["sentences"] == 6
+
+    missing = runner.invoke(app, ["eval", "--limit", "2", "--no-baselines", "--bundle", str(tiny_bundle.root),
+                                  "--artifact", "executorch/fp16"])
+    assert missing.exit_code == 1 and "no executorch/fp16 artifact" in missing.output

@@ -28,7 +28,10 @@ def test_release_shape_bundle_builds_and_verifies(tmp_path):
     for backend in ("executorch", "tflite"):
         assert sizes[backend, "int8"] < 0.4 * sizes[backend, "fp32"]
     reports = verify_bundle(bundle)
-    assert all(r.passed and r.cache_isolated for r in reports), [r.reason for r in reports]
+    assert all(r.passed for r in reports), [r.reason for r in reports]
+    # Core ML cannot run here (spec checks only); every artifact that ran kept its KV cache intact.
+    assert {r.backend for r in reports if r.ran} == {"executorch", "tflite"}
+    assert all(r.cache_isolated for r in reports if r.ran)
 
 
 def test_default_bundle_verifies_on_every_backend_and_corrects_in_the_runtimes(tmp_path):
@@ -46,3 +49,15 @@ def test_default_bundle_verifies_on_every_backend_and_corrects_in_the_runtimes(t
         corrector = GrammarCorrector(bundle, backend, "fp32")
         fixed = sum(corrector.correct(src) == tgt for src, tgt in pairs if src != tgt)
         assert fixed >= 3, (backend, fixed)
+
+    # Quantization's quality cost, measured: int8 in each runtime scores close to the eager fp16 weights.
+    from edge_sdk.evaluate.metrics import score
+    from edge_sdk.evaluate.systems import bundle_correct, edgeformer_correct, load_checkpoint
+
+    config = load_config(None)
+    model, tok = load_checkpoint(config.resolve(config.weights), config.resolve(config.tokenizer.model))
+    sources, references = [s for s, _ in pairs], [t for _, t in pairs]
+    eager = score("eager", sources, edgeformer_correct(model, tok, sources), references)
+    for name in ("executorch/int8", "tflite/int8"):
+        runtime = score(name, sources, bundle_correct(bundle.root, name, sources), references)
+        assert abs(runtime.f05 - eager.f05) <= 0.05 and abs(runtime.gleu - eager.gleu) <= 0.02, (name, runtime, eager)

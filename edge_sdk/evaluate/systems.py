@@ -85,3 +85,15 @@ def edgeformer_correct(model: EdgeFormer, tokenizer: SentencePieceTokenizer, sou
                 tokens = tokens[: tokens.index(c.eos_id)]
             out[i] = tokenizer.decode(tokens)
     return out
+
+
+def bundle_correct(bundle: Path, artifact: str, sources: Sequence[str]) -> list[str]:
+    """Correct in a bundle artifact's real runtime (`executorch/int8`), to measure what quantization costs.
+
+    Over-long sentences are truncated as in the eager path, so both are scored on the same inputs.
+    """
+    from edge_sdk.generation.corrector import GrammarCorrector
+
+    backend, _, quantization = artifact.partition("/")
+    corrector = GrammarCorrector(bundle, backend, quantization or None)
+    return [corrector.correct(text, truncate=True) for text in sources]

@@ -21,10 +21,11 @@ class GrammarCorrector:
         self.session = BACKENDS.get(backend).load(self.bundle.path(self.artifact), self.artifact.methods)
         self.tokenizer = SentencePieceTokenizer(self.bundle.path(manifest.tokenizer))
 
-    def correct(self, text: str) -> str:
+    def correct(self, text: str, truncate: bool = False) -> str:
+        """Text longer than the bundle's source bound raises InputTooLongError unless `truncate`."""
         if not normalize_text(text):
             return text  # nothing to correct; an empty source would make the model invent text
         gen = self.bundle.manifest.generation
-        src = prepare_source(self.tokenizer, text, gen.max_source_len)
+        src = prepare_source(self.tokenizer, text, gen.max_source_len, truncate=truncate)
         result = greedy_decode(self.session, src, gen.decoder_start_id, gen.eos_id, gen.max_target_len)
         return self.tokenizer.decode(result.tokens)
