@@ -56,8 +56,14 @@ def _quiet_imports() -> None:
     warnings.filterwarnings("ignore")
     import logging
 
-    for name in ("torchao", "torch._export", "executorch", "coremltools", "root"):
+    for name in ("torchao", "torch._export", "torch.utils._pytree", "executorch", "coremltools", "root"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@app.callback()
+def _before_any_command() -> None:
+    # Every command may import the export stack; its version and deprecation chatter is not the user's business.
+    _quiet_imports()
 
 
 @app.command()
@@ -67,7 +73,6 @@ def build(
     targets: Annotated[str | None, typer.Option(help="Comma-separated subset of the config's targets.")] = None,
 ) -> None:
     """Build a bundle: model, golden vectors, one artifact per target and quantization."""
-    _quiet_imports()
     from edge_sdk.build import build_bundle
     from edge_sdk.config import load_config
 
@@ -119,7 +124,6 @@ def inspect(
         help="A bundle folder or a build config; omit for the default config.")] = None,
 ) -> None:
     """Show a bundle's manifest, or a config's model with its parameter counts."""
-    _quiet_imports()
     from edge_sdk.bundle import load_bundle
 
     try:
@@ -159,7 +163,6 @@ def verify(
     report: Annotated[Path | None, typer.Option(help="Also write an HTML report (sizes, parity) here.")] = None,
 ) -> None:
     """Run every artifact in its real runtime and compare with eager PyTorch (golden vectors)."""
-    _quiet_imports()
     from edge_sdk.bundle import load_bundle
     from edge_sdk.verify import verify_bundle
 
@@ -208,7 +211,6 @@ def run(
 
     One output line per input, in order, so the command can sit in a pipeline.
     """
-    _quiet_imports()
     from edge_sdk.bundle import load_bundle
     from edge_sdk.generation.corrector import GrammarCorrector
 
@@ -259,7 +261,6 @@ def cascade_eval(
     threshold: Annotated[float, typer.Option(help="Correct when p(error) >= this.")] = 0.5,
 ) -> None:
     """Share of held-out sentences the detector lets skip the corrector, and the latency that saves."""
-    _quiet_imports()
     from importlib.resources import files
 
     from edge_sdk.generation.cascade import Cascade, evaluate_cascade
@@ -317,7 +318,6 @@ def bench(
     report: Annotated[Path | None, typer.Option(help="Also write an HTML report (sizes, latency) here.")] = None,
 ) -> None:
     """Median per-call latency of every artifact vs eager PyTorch, measured interleaved in one run."""
-    _quiet_imports()
     from edge_sdk.build import build_eager
     from edge_sdk.bundle import load_bundle
     from edge_sdk.config import load_config
@@ -358,7 +358,6 @@ def import_edgelm_cmd(
 ) -> None:
     """Convert an EdgeLM checkpoint to deduplicated safetensors, its config and (with --dict and --spm)
     a tokenizer that emits the model's ids."""
-    _quiet_imports()
     import json
 
     from edge_sdk.export.base import write_bytes_atomic
@@ -544,7 +543,6 @@ def compare_detectors(
     out: Annotated[Path | None, typer.Option(help="Also write the table as Markdown here.")] = None,
 ) -> None:
     """ProFormer vs the BERT-style baseline: accuracy/F1, embedding memory, sizes, ExecuTorch latency."""
-    _quiet_imports()
     from edge_sdk.evaluate.detector_comparison import compare_detector, markdown_table, ratio_summary
 
     configs = configs or [Path("configs/detect-proformer.yaml"), Path("configs/detect-bert.yaml")]

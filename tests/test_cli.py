@@ -85,3 +85,19 @@ def test_eval_scores_bundle_artifacts_in_their_runtime(tiny_bundle, tmp_path):
     missing = runner.invoke(app, ["eval", "--limit", "2", "--no-baselines", "--bundle", str(tiny_bundle.root),
                                   "--artifact", "executorch/fp16"])
     assert missing.exit_code == 1 and "no executorch/fp16 artifact" in missing.output
+
+
+def test_run_output_is_only_the_corrections_and_their_timing(tiny_bundle):
+    # A fresh process: native loggers (XNNPACK's cpuinfo) speak on the first method load only.
+    import os
+    import subprocess
+    import sys
+
+    cmd = [str(Path(sys.executable).parent / "edge-sdk"), "run", "-b", str(tiny_bundle.root), "She go to school."]
+    env = {**os.environ, "COLUMNS": "400"}  # keep each rich message on one line
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 1
+    noise = [line for line in done.stderr.splitlines()
+             if line.strip() and "executorch/fp32" not in line and "random init" not in line]
+    assert not noise, noise

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -86,6 +90,29 @@ class ExecuTorchBackend(Backend):
         return {"executorch": version("executorch")}
 
 
+@contextlib.contextmanager
+def _native_stderr_held() -> Iterator[None]:
+    """Hold back what native code writes to fd 2, and show it only if the call fails.
+
+    XNNPACK's cpuinfo logs /sys probing lines on every first method load ("Failed to open midr file"),
+    which reads like an error to app developers running `edge-sdk run`.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, 2)
+            held.seek(0)
+            sys.stderr.write(held.read().decode("utf-8", "replace"))
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 class ExecuTorchSession(RuntimeSession):
     def __init__(self, path: Path) -> None:
         from executorch.runtime import Runtime
@@ -102,7 +129,8 @@ class ExecuTorchSession(RuntimeSession):
 
     def run(self, method: str, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         if method not in self._methods:
-            self._methods[method] = self._program.load_method(method)
+            with _native_stderr_held():
+                self._methods[method] = self._program.load_method(method)
         outputs = self._methods[method].execute([torch.from_numpy(np.ascontiguousarray(x)) for x in inputs])
         # Outputs alias the runtime's planned memory: copy before the next call reuses it.
         return [o.detach().numpy().copy() for o in outputs]
