@@ -76,3 +76,30 @@ def _collate(pairs: list[tuple[list[int], list[int]]], pad: int, eos: int) -> Ba
 def epoch_pairs(sentences: list[str], generator: ErrorGenerator) -> Iterator[tuple[str, str]]:
     for sentence in sentences:
         yield generator.corrupt(sentence)[0], sentence
+
+
+@dataclass(frozen=True)
+class EpochRecipe:
+    """Everything one epoch's batches depend on: picklable, so a worker process can build them ahead."""
+
+    sentences: list[str]
+    misspellings: dict[str, list[str]]
+    tokenizer_path: str
+    generator_seed: int
+    shuffle_seed: int
+    max_source_len: int
+    max_target_len: int
+    max_tokens: int
+    pad: int
+    eos: int
+
+
+def build_epoch(recipe: EpochRecipe) -> list[Batch]:
+    """Corrupt, tokenize and batch one epoch: the same result in the trainer or a worker process."""
+    from edge_sdk.tokenizer import SentencePieceTokenizer
+
+    tokenizer = SentencePieceTokenizer(recipe.tokenizer_path)
+    generator = ErrorGenerator(seed=recipe.generator_seed, misspellings=recipe.misspellings)
+    encoded = encode_pairs(tokenizer, list(epoch_pairs(recipe.sentences, generator)), recipe.max_source_len,
+                           recipe.max_target_len)
+    return make_batches(encoded, recipe.max_tokens, recipe.pad, recipe.eos, random.Random(recipe.shuffle_seed))

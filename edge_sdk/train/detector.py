@@ -55,7 +55,7 @@ class DetectorTrainConfig:
     weight_decay: float = 0.01
     eval_every: int = 500
     dev_sentences: int = 2000
-    device: str = "cpu"
+    device: str = "cpu"  # "auto" takes CUDA when present
     base_dir: Path = Path(".")
 
     def path(self, p: Path) -> Path:
@@ -140,7 +140,9 @@ class DetectorTrainer:
         family = FAMILIES.get(cfg.family)
         self.model_config = family.config_from_dict(fields_)
         torch.manual_seed(cfg.seed)
-        self.model = family.build(self.model_config)
+        self.device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if cfg.device == "auto"
+                                   else cfg.device)
+        self.model = family.build(self.model_config).to(self.device)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         self.step, self.best = 0, -1.0
         if (self.out_dir / LAST).is_file():
@@ -180,7 +182,7 @@ class DetectorTrainer:
         out = []
         for start in range(0, len(texts), batch_size):
             inputs = self.featurize(texts[start:start + batch_size])
-            out.append(self.model(*inputs).argmax(-1).numpy())
+            out.append(self.model(*(t.to(self.device) for t in inputs)).argmax(-1).cpu().numpy())
         return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
     def evaluate(self) -> DetectionScores:
@@ -207,7 +209,8 @@ class DetectorTrainer:
             self.model.train()
             for group in self.optimizer.param_groups:
                 group["lr"] = self.lr_at(self.step)
-            loss = F.cross_entropy(self.model(*self.featurize(texts)), labels)
+            inputs = (t.to(self.device) for t in self.featurize(texts))
+            loss = F.cross_entropy(self.model(*inputs), labels.to(self.device))
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)

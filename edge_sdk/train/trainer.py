@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import math
-import random
+import multiprocessing
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from edge_sdk.data.errors import ErrorGenerator
 from edge_sdk.models.edgeformer import EdgeFormer, EdgeFormerConfig
 from edge_sdk.models.weights import load_state_strict, read_metadata, read_weights, save_weights
 from edge_sdk.tokenizer import SentencePieceTokenizer, train_sentencepiece
-from edge_sdk.train.batches import Batch, encode_pairs, epoch_pairs, make_batches
+from edge_sdk.train.batches import Batch, EpochRecipe, build_epoch, encode_pairs, make_batches
 from edge_sdk.train.config import TrainConfig
 
 STATE_FILE = "trainer_state.pt"
@@ -97,6 +98,8 @@ class Trainer:
                                            weight_decay=cfg.weight_decay)
         self.step, self.epoch, self.batch_index, self.best_dev = 0, 0, 0, float("inf")
         self.rewarm_from: int | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._prefetched: dict[int, Future[list[Batch]]] = {}
         dev_src = (data_dir / "dev.src").read_text(encoding="utf-8").splitlines()[: cfg.dev_sentences]
         dev_tgt = (data_dir / "dev.tgt").read_text(encoding="utf-8").splitlines()[: cfg.dev_sentences]
         c = self.model_config
@@ -168,11 +171,25 @@ class Trainer:
         self.model.train()
         return total / max(1, count)
 
-    def epoch_batches(self, epoch: int) -> list[Batch]:
+    def _recipe(self, epoch: int) -> EpochRecipe:
         c = self.model_config
-        pairs = list(epoch_pairs(self.train_sentences, self._generator(epoch)))
-        encoded = encode_pairs(self.tokenizer, pairs, c.max_source_len, c.max_target_len)
-        return make_batches(encoded, self.cfg.max_tokens, c.pad_id, c.eos_id, random.Random(self.cfg.seed + epoch))
+        return EpochRecipe(self.train_sentences, self.misspellings, str(self.tokenizer.path),
+                           self.cfg.seed * 100_003 + epoch, self.cfg.seed + epoch, c.max_source_len,
+                           c.max_target_len, self.cfg.max_tokens, c.pad_id, c.eos_id)
+
+    def epoch_batches(self, epoch: int) -> list[Batch]:
+        """This epoch's batches; on CUDA the next epoch is built meanwhile in a worker process.
+
+        Corrupting and tokenizing an epoch takes ~12 s of one CPU core, which a GPU would otherwise spend
+        idle; on CPU the worker would only compete with training for the same cores.
+        """
+        ahead = self._prefetched.pop(epoch, None)
+        batches = ahead.result() if ahead is not None else build_epoch(self._recipe(epoch))
+        if self.device.type == "cuda":
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._prefetched = {epoch + 1: self._pool.submit(build_epoch, self._recipe(epoch + 1))}
+        return batches
 
     def train(self, max_steps: int | None = None, on_progress: Callable[[Progress], None] | None = None) -> Progress:
         cfg = self.cfg
@@ -215,4 +232,7 @@ class Trainer:
                     on_progress(progress)
             if self.batch_index >= len(batches):
                 self.epoch, self.batch_index = self.epoch + 1, 0
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool, self._prefetched = None, {}
         return progress
