@@ -142,3 +142,22 @@ def test_packed_fp16_weights_load_and_decode_like_the_checkpoint(tmp_path, data_
     save_file({"w": torch.ones(2)}, str(plain))
     refused = CliRunner().invoke(app, ["pack-weights", str(plain), "-o", str(tmp_path / "x.safetensors")])
     assert refused.exit_code == 1 and "not a checkpoint of this SDK" in refused.output
+
+
+def test_an_epoch_built_in_a_worker_process_equals_one_built_in_the_trainer(tmp_path, data_dir):
+    # On CUDA the next epoch is built in a spawned worker: it must be the very same batches, or a run
+    # would train on different data depending on the device.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from edge_sdk.train.batches import build_epoch
+
+    trainer = Trainer(load_train_config(_config(tmp_path, data_dir)), log=lambda _m: None)
+    recipe = trainer._recipe(3)
+    here = build_epoch(recipe)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        there = pool.submit(build_epoch, recipe).result()
+    assert len(here) == len(there) > 1
+    for a, b in zip(here, there, strict=True):
+        assert torch.equal(a.src, b.src) and torch.equal(a.prev, b.prev) and torch.equal(a.target, b.target)
+    assert not all(torch.equal(a.src, b.src) for a, b in zip(here, build_epoch(trainer._recipe(4)), strict=False))
