@@ -29,6 +29,13 @@ err_console = Console(stderr=True)
 DEFAULT_BUNDLE = Path("build/grammar-corrector")
 
 
+def _is_bundle_folder(text: str) -> bool:
+    try:
+        return (Path(text) / "manifest.json").is_file()
+    except (OSError, ValueError):  # a sentence too long or too odd to be a path
+        return False
+
+
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err_console.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code)
@@ -214,6 +221,10 @@ def run(
     from edge_sdk.bundle import load_bundle
     from edge_sdk.generation.corrector import GrammarCorrector
 
+    # `edge-sdk run build/x "text"` would otherwise "correct" the folder's path as a sentence.
+    for text in texts:
+        if _is_bundle_folder(text):
+            raise _fail(f"{text!r} is a bundle folder, not a sentence: pass it as --bundle/-b {text}")
     try:
         bundle = load_bundle(bundle_dir)
         if bundle.manifest.provenance.weights_sha256 is None:

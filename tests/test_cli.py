@@ -62,6 +62,10 @@ def test_run_decodes_and_handles_bad_input(tiny_bundle):
     missing = runner.invoke(app, ["run", "x", "-b", str(tiny_bundle.root), "--backend", "tflite",
                                   "--quantization", "int8-weight-only"])
     assert missing.exit_code == 1 and "no tflite/int8-weight-only artifact" in missing.output
+    # The bundle folder given as a positional argument is refused, not decoded as a sentence.
+    path_as_text = runner.invoke(app, ["run", str(tiny_bundle.root), "She go to school."])
+    assert path_as_text.exit_code == 1 and "--bundle/-b" in path_as_text.output
+    assert "executorch/" not in path_as_text.output
 
 
 def test_inspect_bundle_shows_signatures(tiny_bundle):
