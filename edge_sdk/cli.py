@@ -30,8 +30,10 @@ DEFAULT_BUNDLE = Path("build/grammar-corrector")
 
 
 def _is_bundle_folder(text: str) -> bool:
+    from edge_sdk.bundle.manifest import MANIFEST_NAME
+
     try:
-        return (Path(text) / "manifest.json").is_file()
+        return (Path(text) / MANIFEST_NAME).is_file()
     except (OSError, ValueError):  # a sentence too long or too odd to be a path
         return False
 

@@ -31,6 +31,7 @@ from edge_sdk.models import FAMILIES
 from edge_sdk.models.weights import load_state_strict, read_metadata, read_weights, save_weights
 from edge_sdk.projection import ProjectionSettings, project
 from edge_sdk.train.config import TrainConfigError
+from edge_sdk.train.trainer import pick_device
 
 LAST, BEST = "model_last.safetensors", "model_best.safetensors"
 
@@ -140,8 +141,7 @@ class DetectorTrainer:
         family = FAMILIES.get(cfg.family)
         self.model_config = family.config_from_dict(fields_)
         torch.manual_seed(cfg.seed)
-        self.device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if cfg.device == "auto"
-                                   else cfg.device)
+        self.device = pick_device(cfg.device)
         self.model = family.build(self.model_config).to(self.device)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         self.step, self.best = 0, -1.0

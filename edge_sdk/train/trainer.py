@@ -108,8 +108,11 @@ class Trainer:
                                         cfg.max_tokens, c.pad_id, c.eos_id, rng=None)
         self._resume()
 
+    def _generator_seed(self, epoch: int) -> int:
+        return self.cfg.seed * 100_003 + epoch
+
     def _generator(self, epoch: int) -> ErrorGenerator:
-        return ErrorGenerator(seed=self.cfg.seed * 100_003 + epoch, misspellings=self.misspellings)
+        return ErrorGenerator(seed=self._generator_seed(epoch), misspellings=self.misspellings)
 
     # ------------------------------------------------------------------ checkpoints
     def _resume(self) -> None:
@@ -174,7 +177,7 @@ class Trainer:
     def _recipe(self, epoch: int) -> EpochRecipe:
         c = self.model_config
         return EpochRecipe(self.train_sentences, self.misspellings, str(self.tokenizer.path),
-                           self.cfg.seed * 100_003 + epoch, self.cfg.seed + epoch, c.max_source_len,
+                           self._generator_seed(epoch), self.cfg.seed + epoch, c.max_source_len,
                            c.max_target_len, self.cfg.max_tokens, c.pad_id, c.eos_id)
 
     def epoch_batches(self, epoch: int) -> list[Batch]:
