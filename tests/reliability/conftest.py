@@ -1,0 +1,45 @@
+"""What every reliability test needs: the CLI in a real subprocess, and the real default bundle.
+
+The default bundle is built once per run with only the artifacts these tests drive (ExecuTorch and
+LiteRT, int8), so the hostile-input tests use the shipped model and tokenizer, not a toy.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_cli(*args: str | os.PathLike[str] | bytes, cwd: Path | None = None, timeout: float = 600,
+            signal_after: float | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m edge_sdk ARGS` in a fresh process; bytes arguments reach argv unchanged (invalid UTF-8)."""
+    argv: list[str | bytes] = [sys.executable, "-m", "edge_sdk",
+                               *(a if isinstance(a, bytes) else os.fspath(a) for a in args)]
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, errors="replace",
+                          timeout=timeout, check=False)
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The stderr of a failed command, asserted to be a clear message and not a Python traceback."""
+    assert result.returncode != 0, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "error:" in result.stderr, result.stderr
+    return " ".join(result.stderr.split())
+
+
+@pytest.fixture(scope="session")
+def default_bundle(tmp_path_factory: pytest.TempPathFactory):
+    """The shipped corrector in ExecuTorch and LiteRT (int8), built from the built-in default config."""
+    from edge_sdk.build import build_bundle
+    from edge_sdk.config import load_config
+
+    config = load_config(None)
+    config.targets = {name: t for name, t in config.targets.items() if name in ("executorch", "tflite")}
+    for target in config.targets.values():
+        target.quantization = ["int8"]
+    return build_bundle(config, tmp_path_factory.mktemp("default") / "grammar-corrector", log=lambda _m: None)
