@@ -15,8 +15,9 @@ import torch
 from torch import nn
 
 from edge_sdk import __version__
-from edge_sdk.bundle.io import Bundle, file_ref, load_bundle, sha256_file, staging_dir
+from edge_sdk.bundle.io import Bundle, file_ref, load_bundle, sha256_file
 from edge_sdk.bundle.manifest import MANIFEST_NAME, Manifest, MethodSignature, TensorSignature
+from edge_sdk.bundle.staging import staging_dir
 from edge_sdk.config import BuildConfig, ConfigFileError
 from edge_sdk.export import BACKENDS
 from edge_sdk.models import FAMILIES, ExportMethod, TensorSpec

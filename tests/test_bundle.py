@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from edge_sdk.bundle import BundleError, load_bundle
-from edge_sdk.bundle.io import sha256_path, size_of, staging_dir
+from edge_sdk.bundle.io import sha256_path, size_of
+from edge_sdk.bundle.staging import staging_dir
 from edge_sdk.tokenizer import SentencePieceTokenizer
 
 
