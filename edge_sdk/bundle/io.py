@@ -10,18 +10,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from edge_sdk.bundle.manifest import MANIFEST_NAME, FileRef, Manifest
+from edge_sdk.fileio import sha256_file as sha256_file  # re-exported: it used to live here
 
 
 class BundleError(ValueError):
     """A bundle that is missing, malformed, or does not match its own checksums."""
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _tree_files(path: Path) -> list[Path]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from edge_sdk.evaluate.metrics import Scores
-from edge_sdk.export.base import write_bytes_atomic
+from edge_sdk.fileio import write_bytes_atomic
 
 
 def scores_markdown(results: Sequence[Scores], split: str) -> str:

@@ -6,8 +6,6 @@ turn traced methods into its file format and how to execute that file in its rea
 
 from __future__ import annotations
 
-import os
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from edge_sdk.fileio import write_bytes_atomic as write_bytes_atomic  # re-exported for the exporters
 from edge_sdk.models.family import DEFAULT_STYLE, ExportMethod, ExportStyle, TensorSpec
 from edge_sdk.registry import Registry
 
@@ -134,22 +133,6 @@ class SignatureAdapter:
         if any(w for _, w in widths):
             value = np.pad(value, widths, constant_values=spec.pad_value)
         return np.ascontiguousarray(value)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write to a sibling temp file and rename, so a crash never leaves a half-written artifact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; bundles and reports are read by other users and tools
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 BACKENDS: Registry[Backend] = Registry("backend")

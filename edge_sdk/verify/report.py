@@ -7,7 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from edge_sdk.bundle.io import Bundle
-from edge_sdk.export.base import write_bytes_atomic
+from edge_sdk.fileio import write_bytes_atomic
 
 
 def write_report(path: Path, bundle: Bundle, parity: list | None = None, latency: list | None = None) -> Path:
