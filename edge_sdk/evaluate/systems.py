@@ -96,4 +96,4 @@ def bundle_correct(bundle: Path, artifact: str, sources: Sequence[str]) -> list[
 
     backend, _, quantization = artifact.partition("/")
     corrector = GrammarCorrector(bundle, backend, quantization or None)
-    return [corrector.correct(text, truncate=True) for text in sources]
+    return [corrector.decode_text(text, truncate=True) for text in sources]

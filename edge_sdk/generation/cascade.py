@@ -39,7 +39,7 @@ class Cascade:
         detected = time.perf_counter()
         if p_error < self.threshold:
             return CascadeResult(text, False, p_error, (detected - started) * 1e3, 0.0)
-        output = self.corrector.correct(text)
+        output = self.corrector.correct(text).text
         return CascadeResult(output, True, p_error, (detected - started) * 1e3,
                              (time.perf_counter() - detected) * 1e3)
 
@@ -65,7 +65,7 @@ def evaluate_cascade(cascade: Cascade, sources: Sequence[str], has_error: Sequen
         result = cascade.correct(text)
         cascade_ms.append(result.detect_ms + result.correct_ms)
         started = time.perf_counter()
-        alone = cascade.corrector.correct(text)
+        alone = cascade.corrector.correct(text).text
         alone_ms.append((time.perf_counter() - started) * 1e3)
         if not result.corrected:
             skipped += 1

@@ -1,4 +1,9 @@
-"""The Python twin of the generated mobile API: `GrammarCorrector(bundle).correct(text)`."""
+"""The Python twin of the generated mobile API: `GrammarCorrector(bundle).correct(text) -> Correction`.
+
+Any text goes in (a paragraph, an e-mail, emoji, other scripts); what comes out is the user's text with
+word edits applied, never the model's raw output. docs/text-handling.md is the specification the native
+core implements too.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,20 @@ from pathlib import Path
 from edge_sdk.bundle.io import Bundle, load_bundle
 from edge_sdk.export import BACKENDS
 from edge_sdk.generation.greedy import greedy_decode
-from edge_sdk.generation.source import normalize_text, prepare_source
+from edge_sdk.generation.source import check_text, normalize_text, prepare_source
+from edge_sdk.text import (
+    Correction,
+    Edit,
+    Skipped,
+    Style,
+    apply_edits,
+    garbled,
+    model_input,
+    protected_spans,
+    sentence_edits,
+)
+from edge_sdk.text import sentences as split_sentences
+from edge_sdk.text import words as split_words
 from edge_sdk.tokenizer import SentencePieceTokenizer
 
 
@@ -15,16 +33,56 @@ class GrammarCorrector:
     def __init__(self, bundle: Bundle | Path, backend: str = "executorch", quantization: str | None = None) -> None:
         self.bundle = bundle if isinstance(bundle, Bundle) else load_bundle(Path(bundle))
         manifest = self.bundle.manifest
-        if manifest.family != "edgeformer":
+        if manifest.family != "edgeformer" or manifest.tokenizer is None:
             raise ValueError(f"bundle {manifest.name} is a {manifest.family} model, not a corrector")
         self.artifact = manifest.artifact(backend, quantization)
         self.session = BACKENDS.get(backend).load(self.bundle.path(self.artifact), self.artifact.methods)
         self.tokenizer = SentencePieceTokenizer(self.bundle.path(manifest.tokenizer))
+        self.alphabet = self.tokenizer.alphabet
 
-    def correct(self, text: str, truncate: bool = False) -> str:
-        """Text longer than the bundle's source bound raises InputTooLongError unless `truncate`."""
+    def correct(self, text: str) -> Correction:
+        """Correct every sentence of `text`; layout, pass-through spans and unchanged words stay as they are.
+
+        Raises InputError for text that is not a valid str or longer than MAX_TEXT_CHARS; anything else
+        the model cannot handle is passed through and listed in `Correction.skipped`.
+        """
+        check_text(text)
+        edits: list[Edit] = []
+        skipped: list[Skipped] = []
+        for span in split_sentences(text):
+            found, reason = self._correct_sentence(text, span.start, span.end)
+            if reason is not None:
+                skipped.append(Skipped(span.start, span.end, reason))
+            edits += found
+        return Correction(apply_edits(text, edits), edits, skipped)
+
+    def _correct_sentence(self, text: str, start: int, end: int) -> tuple[list[Edit], str | None]:
+        source = model_input(text, start, end, protected_spans(text, start, end, self.alphabet), self.alphabet)
+        if not source.has_content:
+            return [], None
+        gen = self.bundle.manifest.generation
+        ids = self.tokenizer.encode(source.text)
+        if len(ids) + 1 > gen.max_source_len:
+            return [], "too_long"
+        result = greedy_decode(self.session, [*ids, gen.eos_id], gen.decoder_start_id, gen.eos_id,
+                               gen.max_target_len)
+        reached_end = bool(result.tokens) and result.tokens[-1] == gen.eos_id
+        output = self.tokenizer.decode(result.tokens)
+        out_words = [w.text for w in split_words(output)]
+        reason = garbled(len(ids) + 1, len(result.tokens), reached_end, [w.text for w in source.words], out_words,
+                         output, self.alphabet, source.placeholder, source.placeholders)
+        if reason is not None:
+            return [], reason
+        found = sentence_edits(text, source, output, Style.of(text[start:end], text))
+        if found is None:
+            return [], "pass_through_touched"
+        return found, None
+
+    def decode_text(self, text: str, truncate: bool = False) -> str:
+        """The model's raw output for one sentence, no pass-through or edits: what evaluation scores, so
+        the bundle's runtimes are compared with eager PyTorch on the same inputs."""
         if not normalize_text(text):
-            return text  # nothing to correct; an empty source would make the model invent text
+            return text
         gen = self.bundle.manifest.generation
         src = prepare_source(self.tokenizer, text, gen.max_source_len, truncate=truncate)
         result = greedy_decode(self.session, src, gen.decoder_start_id, gen.eos_id, gen.max_target_len)

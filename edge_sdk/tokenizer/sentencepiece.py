@@ -64,6 +64,16 @@ class SentencePieceTokenizer:
     def vocab_size(self) -> int:
         return self._sp.get_piece_size()
 
+    @property
+    def alphabet(self) -> frozenset[str]:
+        """Characters the model has pieces for (docs/text-handling.md): anything else reaches it only as
+        byte-fallback pieces, which the training text never produced."""
+        sp = self._sp
+        chars = {c for i in range(sp.get_piece_size())
+                 if not (sp.is_byte(i) or sp.is_control(i) or sp.is_unknown(i) or sp.is_unused(i))
+                 for c in sp.id_to_piece(i)}
+        return frozenset(chars - {"\u2581"})
+
     def encode(self, text: str) -> list[int]:
         return self._sp.encode(text, out_type=int)
 
