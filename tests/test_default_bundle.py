@@ -47,7 +47,7 @@ def test_default_bundle_verifies_on_every_backend_and_corrects_in_the_runtimes(t
     # fp32 artifacts decode what eager PyTorch decodes (verify_bundle); here: they fix errors in the runtime.
     for backend in ("executorch", "tflite"):
         corrector = GrammarCorrector(bundle, backend, "fp32")
-        fixed = sum(corrector.correct(src) == tgt for src, tgt in pairs if src != tgt)
+        fixed = sum(corrector.correct(src).text == tgt for src, tgt in pairs if src != tgt)
         assert fixed >= 3, (backend, fixed)
 
     # Quantization's quality cost, measured: int8 in each runtime scores close to the eager fp16 weights.

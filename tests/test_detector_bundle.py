@@ -117,14 +117,14 @@ def test_cascade_skips_the_corrector_when_the_detector_says_correct(detector, ti
     never = Cascade(TextClassifier(detector), corrector, threshold=1.01)
     for text in texts:
         ran = always.correct(text)
-        assert ran.corrected and ran.text == corrector.correct(text) and ran.correct_ms > 0
+        assert ran.corrected and ran.text == corrector.correct(text).text and ran.correct_ms > 0
         skipped = never.correct(text)
         assert not skipped.corrected and skipped.text == text and skipped.correct_ms == 0.0
         expected = TextClassifier(detector).classify(text).probabilities["error"]
         assert skipped.error_probability == pytest.approx(expected)
     report = evaluate_cascade(never, texts, [True, False, True])
     assert (report.sentences, report.skipped, report.skipped_with_error) == (3, 1.0, 1.0)
-    assert report.outputs_changed == sum(corrector.correct(t) != t for t in texts)
+    assert report.outputs_changed == sum(corrector.correct(t).text != t for t in texts)
     assert evaluate_cascade(always, texts, [True, False, True]).skipped == 0.0
 
 
