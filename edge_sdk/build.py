@@ -143,8 +143,25 @@ def _projection_fields(stage: Path, settings: ProjectionSettings, config: BuildC
             "labels": config.labels}
 
 
+def input_paths(config: BuildConfig) -> dict[str, Path]:
+    """What a build reads, by role: the config's folder, the weights, the tokenizer model or corpus."""
+    spec = config.tokenizer
+    paths = {"the build config's folder": config.base_dir.resolve(), "the weights": config.resolve(config.weights)}
+    if spec is not None and spec.train is not None:
+        paths["the tokenizer corpus"] = config.resolve(spec.train.corpus)
+    elif spec is not None:
+        paths["the tokenizer model"] = config.resolve(spec.model)
+    return {role: path for role, path in paths.items() if path is not None}
+
+
 def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None = None,
                  log: Callable[[str], None] = print) -> Bundle:
+    """Build the bundle into `out_dir`, replacing a previous bundle there atomically.
+
+    `out_dir` must be new, an empty folder, or an edge-sdk bundle with nothing else in it; anything else
+    (a file, a folder of other files, the current folder or a parent, a folder holding the config,
+    weights or tokenizer inputs) raises `OutputError` before any work starts (`edge_sdk.bundle.staging`).
+    """
     plan = [(name, q) for name, target in config.targets.items() for q in target.quantization
             if targets is None or name in targets]
     if targets is not None:
@@ -153,7 +170,7 @@ def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None =
             raise ConfigFileError(f"--targets {', '.join(unknown)} not in the config's targets "
                                   f"({', '.join(config.targets)})")
     family = FAMILIES.get(config.family)
-    with staging_dir(out_dir) as stage:
+    with staging_dir(out_dir, input_paths(config)) as stage:
         if family.input_kind == "tokens":
             log("tokenizer")
             tokenizer = prepare_tokenizer(config, stage / TOKENIZER_FILE)

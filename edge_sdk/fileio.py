@@ -98,22 +98,28 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(target.parent)
 
 
-def check_output_file(path: Path, option: str, inputs: Iterable[Path | None] = ()) -> None:
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return real_path(a) == real_path(b) or os.path.samefile(a, b)  # samefile: hard links too
+    except OSError:
+        return False
+
+
+def check_output_file(path: Path, option: str, inputs: Iterable[Path | None] = (), example: str = "out.txt") -> None:
     """Refuse, before any work starts, an output file that cannot or must not be written.
 
-    `option` names it in messages (`--report`). Refused with `OutputError`: an existing folder; a path
-    under an existing file; one of `inputs` (the files the command reads), so a command never
-    overwrites its own input. A folder that cannot be written raises `OSError` (found by creating and
-    removing a temp file in the nearest existing folder, which also catches read-only filesystems and
-    holds for root, whom permissions do not stop).
+    `option` names it in messages (`--report`), `example` is a file name to suggest. Refused with
+    `OutputError`: an existing folder; a path under an existing file; one of `inputs` (the files the
+    command reads), so a command never overwrites its own input. A folder that cannot be written
+    raises `OSError`: a temp file is created and removed in the nearest existing folder, which also
+    catches read-only filesystems, and is right for root, whom file permissions do not stop.
     """
     path = Path(path)
     target = real_path(path)
     if target.is_dir():
-        raise OutputError(f"{option} {path} is a folder; give a file name inside it, e.g. "
-                          f"{path / ('out' + (path.suffix or '.txt'))}")
+        raise OutputError(f"{option} {path} is a folder; give a file name inside it, e.g. {path / example}")
     for source in inputs:
-        if source is not None and real_path(Path(source)) == target:
+        if source is not None and _same_file(Path(source), target):
             raise OutputError(f"{option} {path} is also an input of this command ({source}); "
                               "writing it would destroy the input: give another file")
     if target.exists() and not target.is_file():

@@ -21,6 +21,9 @@ from edge_sdk.data.sources import CODESPELL, SOURCES, fetch, read_misspellings
 
 DEV_SEED = 1_000_003
 MISSPELLINGS_FILE = "misspellings.json"
+STATS_FILE = "stats.json"
+CORPUS_FILES = frozenset({"train.txt", MISSPELLINGS_FILE, STATS_FILE,
+                          *(f"{split}.{suffix}" for split in ("dev", "test") for suffix in ("src", "tgt", "types"))})
 
 
 @dataclass
@@ -71,10 +74,36 @@ def load_misspellings(data_dir: Path) -> dict[str, list[str]]:
     return {str(k): [str(v) for v in vs] for k, vs in table.items()}
 
 
+def corpus_problem(folder: Path) -> str | None:
+    """Why `folder` is not a corpus this builder wrote (and may replace); None when it is one: it holds
+    a `stats.json` with the split sizes and nothing but the corpus files."""
+    try:
+        stats = json.loads((folder / STATS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"it has no readable {STATS_FILE}"
+    if not isinstance(stats, dict) or not {"train", "dev", "test", "seed"} <= set(stats):
+        return f"its {STATS_FILE} is not a corpus's"
+    extra = sorted(entry.name for entry in folder.iterdir() if entry.name not in CORPUS_FILES)
+    if extra:
+        return f"it holds files that are not the corpus's ({', '.join(extra[:3])}{' ...' if len(extra) > 3 else ''})"
+    return None
+
+
 def build_gec_corpus(cache: Path, out: Path, seed: int = 0, dev_size: int = 2000,
                      log: Callable[[str], None] = print) -> CorpusStats:
-    cache.mkdir(parents=True, exist_ok=True)
+    """Write the corpus to `out`: a new or empty folder, or a previous corpus (replaced atomically).
+
+    Anything else (the current folder, a folder of other files, one holding the cache or the packaged
+    test split) raises `OutputError` before any download starts.
+    """
+    from edge_sdk.bundle.staging import check_destination, staging_dir
+
+    if dev_size < 1:
+        raise ValueError(f"dev_size must be >= 1, got {dev_size}")
     frozen = packaged_test_split()
+    inputs = {"the download cache": Path(cache), "the packaged test split": frozen}
+    check_destination(out, inputs, corpus_problem, "edge-sdk corpus folder")
+    cache.mkdir(parents=True, exist_ok=True)
     test_tgt = (frozen / "test.tgt").read_text(encoding="utf-8").splitlines()
     seen = {dedupe_key(s) for s in test_tgt}
     pool: list[str] = []
@@ -95,22 +124,13 @@ def build_gec_corpus(cache: Path, out: Path, seed: int = 0, dev_size: int = 2000
     dev, train = pool[:dev_size], pool[dev_size:]
     stats.train, stats.dev = len(train), len(dev)
 
-    # Build beside the target and swap in, so an interrupted build never leaves a half corpus behind.
-    staging = out.with_name(f".{out.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    (staging / "train.txt").write_text("".join(f"{s}\n" for s in train), encoding="utf-8")
-    write_pairs(staging, "dev", dev, ErrorGenerator(seed=DEV_SEED, misspellings=misspellings))
-    for suffix in ("src", "tgt", "types"):
-        shutil.copyfile(frozen / f"test.{suffix}", staging / f"test.{suffix}")
-    (staging / MISSPELLINGS_FILE).write_text(json.dumps(misspellings, indent=0) + "\n", encoding="utf-8")
-    (staging / "stats.json").write_text(json.dumps(asdict(stats), indent=2) + "\n", encoding="utf-8")
-    if out.exists():
-        old = out.with_name(f".{out.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-        staging.rename(out)
-        shutil.rmtree(old)
-    else:
-        staging.rename(out)
+    # Built beside the target and swapped in, so an interrupted build never leaves a half corpus behind
+    # (the same staging as bundles: .NAME.staging-PID-*, stale ones removed).
+    with staging_dir(out, inputs, corpus_problem, "edge-sdk corpus folder") as staging:
+        (staging / "train.txt").write_text("".join(f"{s}\n" for s in train), encoding="utf-8")
+        write_pairs(staging, "dev", dev, ErrorGenerator(seed=DEV_SEED, misspellings=misspellings))
+        for suffix in ("src", "tgt", "types"):
+            shutil.copyfile(frozen / f"test.{suffix}", staging / f"test.{suffix}")
+        (staging / MISSPELLINGS_FILE).write_text(json.dumps(misspellings, indent=0) + "\n", encoding="utf-8")
+        (staging / STATS_FILE).write_text(json.dumps(asdict(stats), indent=2) + "\n", encoding="utf-8")
     return stats

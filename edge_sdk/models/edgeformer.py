@@ -31,6 +31,11 @@ LoraShape = Literal["flat", "decreasing", "increasing"]
 MASK_VALUE = -1.0e4
 
 
+# The encoder's source length is exported as a dynamic range [2, max_source_len]; torch.export refuses an
+# empty range (min == max), so 2 fails at export. 3 builds and verifies on every backend.
+MIN_SOURCE_LEN = 3
+
+
 class ConfigError(ValueError):
     """A model configuration that cannot describe a valid EdgeFormer."""
 
@@ -67,10 +72,13 @@ class EdgeFormerConfig:
         if self.d_model % 2:
             problems.append("d_model must be even (sinusoidal positions use half sin, half cos)")
         for name in ("vocab_size", "d_model", "n_heads", "encoder_layers", "decoder_layers",
-                     "encoder_ffn_dim", "decoder_ffn_dim", "attention_groups", "ffn_groups",
-                     "max_source_len", "max_target_len"):
+                     "encoder_ffn_dim", "decoder_ffn_dim", "attention_groups", "ffn_groups", "max_target_len"):
             if getattr(self, name) < 1:
                 problems.append(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.max_source_len < MIN_SOURCE_LEN:
+            problems.append(f"max_source_len must be >= {MIN_SOURCE_LEN}, got {self.max_source_len} (the shortest "
+                            f"source is one token plus EOS, and the exported source length is a range from 2 to "
+                            f"max_source_len, which needs at least two values)")
         if self.lora_rank < 0:
             problems.append(f"lora_rank must be >= 0, got {self.lora_rank}")
         if self.lora_shape not in ("flat", "decreasing", "increasing"):

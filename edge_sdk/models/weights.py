@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file, save
 from torch import nn
+
+from edge_sdk.fileio import write_bytes_atomic
 
 
 class WeightsError(ValueError):
@@ -35,6 +36,9 @@ def pack_weights(source: Path, target: Path, dtype: torch.dtype = torch.float16)
     """
     from safetensors import safe_open
 
+    if Path(target).exists() and Path(source).exists() and os.path.samefile(source, target):
+        raise WeightsError(f"{target} is the checkpoint being packed: writing it would replace the full-precision "
+                           "weights; give another output file")
     family, config, state = read_weights(source)
     if family is None or config is None:
         raise WeightsError(f"{source} has no edge-sdk family/config metadata: not a checkpoint of this SDK")
@@ -49,17 +53,9 @@ def _write_tensors(state: dict[str, torch.Tensor], path: Path, metadata: dict[st
                    dtype: torch.dtype | None) -> None:
     tensors = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).contiguous()
                for k, v in state.items()}
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        save_file(tensors, tmp, metadata=metadata)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Serialised in memory, then written atomically: a device path (/dev/full) is written in place and
+    # never replaced by a regular file, and a failed write leaves the previous file (fileio).
+    write_bytes_atomic(Path(path), save(tensors, metadata=metadata))
 
 
 def read_metadata(path: Path) -> dict[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from edge_sdk.fileio import write_bytes_atomic
 from edge_sdk.projection.lsh import ProjectionSettings, project, split_words, word_hashes
 
 EDGE_CASES = [
@@ -39,9 +40,5 @@ def golden_lines(settings: ProjectionSettings, count: int = 1000) -> list[str]:
 
 def write_golden(path: Path, settings: ProjectionSettings, count: int = 1000) -> int:
     lines = golden_lines(settings, count)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_bytes_atomic(Path(path), ("\n".join(lines) + "\n").encode("utf-8"))
     return len(lines) - 1

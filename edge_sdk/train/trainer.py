@@ -45,9 +45,20 @@ class Progress:
 
 
 def pick_device(name: str) -> torch.device:
+    """`auto` (CUDA when present, else CPU) or a torch device string; `ValueError` if it is none or absent."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    try:
+        device = torch.device(name)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device {name!r} is not a torch device (auto, cpu, cuda, cuda:1, mps ...)") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {name}: CUDA is not available on this machine (use cpu or auto)")
+    if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+        raise ValueError(f"device {name}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device {name}: MPS is not available on this machine (use cpu or auto)")
+    return device
 
 
 def lr_at(step: int, cfg: TrainConfig) -> float:

@@ -44,6 +44,9 @@ def _median_ms(fn: Callable[[], object], other: Callable[[], object], repeats: i
 
 def bench_bundle(bundle: Bundle, eager_methods: list, src_len: int = 20, repeats: int = 30,
                  threads: int = 1) -> list[BenchRow]:
+    for name, value, least in (("src_len", src_len, 2), ("repeats", repeats, 1), ("threads", threads, 1)):
+        if value < least:  # 1 token is only EOS; 0 repeats has no median; torch refuses 0 threads
+            raise ValueError(f"{name} must be >= {least}, got {value}")
     torch.set_num_threads(threads)
     if bundle.manifest.labels is not None:
         return _bench_classifier(bundle, eager_methods, repeats)

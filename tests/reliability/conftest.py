@@ -15,9 +15,13 @@ import pytest
 
 
 def run_cli(*args: str | os.PathLike[str] | bytes, cwd: Path | None = None, timeout: float = 600,
-            signal_after: float | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m edge_sdk ARGS` in a fresh process; bytes arguments reach argv unchanged (invalid UTF-8)."""
-    argv: list[str | bytes] = [sys.executable, "-m", "edge_sdk",
+            signal_after: float | None = None, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """`python -m edge_sdk ARGS` in a fresh process; bytes arguments reach argv unchanged (invalid UTF-8).
+
+    `prefix` goes before the interpreter: a wrapper command such as `unshare` that sets up a read-only or
+    full filesystem for the CLI and then runs it (`"$@"`).
+    """
+    argv: list[str | bytes] = [*prefix, sys.executable, "-m", "edge_sdk",
                                *(a if isinstance(a, bytes) else os.fspath(a) for a in args)]
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, errors="replace",
