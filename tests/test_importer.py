@@ -63,9 +63,21 @@ def fairseq_state(gen: torch.Generator, vocab: int = V) -> dict[str, torch.Tenso
     return state
 
 
-def save_checkpoint(path: Path, state: dict[str, torch.Tensor]) -> Path:
-    args = argparse.Namespace(arch="transformer_edge", encoder_attention_heads=H, dropout=0.1,
-                              share_all_embeddings=True)
+def release_args(**changes) -> dict:
+    """The training args a fairseq `transformer_edge` run stores (`edge_architecture` plus EdgeLM's LoRA
+    settings), at this file's tiny sizes; `changes` override, and a value of None drops the arg."""
+    args = dict(arch="transformer_edge", encoder_embed_dim=D, decoder_embed_dim=D, encoder_ffn_embed_dim=ENC_FFN,
+                decoder_ffn_embed_dim=DEC_FFN, encoder_layers=12, decoder_layers=2, encoder_attention_heads=H,
+                decoder_attention_heads=H, lora_r=R, lora_r_shape=0, model_param_type="edgeformer",
+                encoder_normalize_before=False, decoder_normalize_before=False, activation_fn="relu",
+                encoder_learned_pos=False, decoder_learned_pos=False, no_scale_embedding=False,
+                share_all_embeddings=True, dropout=0.1, attention_dropout=0.0, activation_dropout=0.0)
+    args.update(changes)
+    return {k: v for k, v in args.items() if v is not None}
+
+
+def save_checkpoint(path: Path, state: dict[str, torch.Tensor], **arg_changes) -> Path:
+    args = argparse.Namespace(**release_args(**arg_changes))
     torch.save({"args": args, "cfg": None, "model": state, "optimizer_history": [], "extra_state": {}}, path)
     return path
 
