@@ -39,6 +39,7 @@ class GrammarCorrector:
         self.session = BACKENDS.get(backend).load(self.bundle.path(self.artifact), self.artifact.methods)
         self.tokenizer = SentencePieceTokenizer(self.bundle.path(manifest.tokenizer))
         self.alphabet = self.tokenizer.alphabet
+        self._max_piece_chars = self.tokenizer.max_piece_chars
 
     def correct(self, text: str) -> Correction:
         """Correct every sentence of `text`; layout, pass-through spans and unchanged words stay as they are.
@@ -61,6 +62,8 @@ class GrammarCorrector:
         if not source.has_content:
             return [], None
         gen = self.bundle.manifest.generation
+        if len(source.text) > gen.max_source_len * self._max_piece_chars:
+            return [], "too_long"
         ids = self.tokenizer.encode(source.text)
         if len(ids) + 1 > gen.max_source_len:
             return [], "too_long"

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from edge_sdk.text.fold import fold_char
 
-# Order matters: earlier patterns win where spans overlap (an e-mail address holds a number).
+# Order matters: earlier patterns win where spans overlap (an e-mail address holds a number). Each
+# starts only at a boundary (the lookbehinds): otherwise a long unbroken word costs quadratic time.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"`[^`\n]+`")),
-    ("url", re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019\u201d]")),
-    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("url", re.compile(r"(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u2019\u201d]")),
+    ("email", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("mention", re.compile(r"(?<![\w@#])[@#]\w+")),
     ("number", re.compile(r"(?<![\w.])[$€£¥+-]?\d+(?:[.,:/-]\d+)*(?:%|st|nd|rd|th|s|am|pm|k|m)?(?!\w)",
                           re.IGNORECASE)),

@@ -74,6 +74,13 @@ class SentencePieceTokenizer:
                  for c in sp.id_to_piece(i)}
         return frozenset(chars - {"\u2581"})
 
+    @property
+    def max_piece_chars(self) -> int:
+        """The longest piece in characters: text longer than n times this cannot encode to fewer than n
+        ids, which lets over-long text be refused without encoding it (slow for huge unbroken words)."""
+        sp = self._sp
+        return max(len(sp.id_to_piece(i)) for i in range(sp.get_piece_size()))
+
     def encode(self, text: str) -> list[int]:
         return self._sp.encode(text, out_type=int)
 

@@ -164,6 +164,16 @@ def test_long_sentence_is_passed_through_not_truncated(corrector):
     assert [s.reason for s in result.skipped] == ["too_long"] and result.skipped[0].start == long_start
 
 
+@pytest.mark.parametrize(("text", "reasons"), [("a" * MAX_TEXT_CHARS, ["too_long"]),
+                                               ("http" * (MAX_TEXT_CHARS // 4), ["too_long"]),
+                                               ("x@" * (MAX_TEXT_CHARS // 2), [])])  # protected words only
+def test_the_largest_input_is_passed_through(corrector, text, reasons):
+    # One unbroken word of the maximum size: refused by length before the tokenizer (and before any
+    # pattern could backtrack over it), returned as it is.
+    result = corrector.correct(text)
+    assert result.text == text and [s.reason for s in result.skipped] == reasons
+
+
 def test_bad_input_is_refused_with_a_clear_error(corrector):
     with pytest.raises(InputError, match="not bytes"):
         corrector.correct(b"She go to school.")
