@@ -17,6 +17,7 @@ from edge_sdk.bundle import BundleError, load_bundle
 from edge_sdk.cli import app
 from edge_sdk.config import ConfigFileError, load_config, parse_config
 from edge_sdk.export import BACKENDS
+from edge_sdk.generation import InputError
 from edge_sdk.generation.classifier import TextClassifier
 from edge_sdk.projection import ProjectionSettings
 from edge_sdk.verify import verify_bundle
@@ -62,6 +63,8 @@ def test_classifier_api_agrees_with_eager_pytorch(detector):
             assert prediction.label == ["correct", "error"][int(np.argmax(eager))]
             assert abs(prediction.probability - eager.max()) < 1e-4
             assert abs(sum(prediction.probabilities.values()) - 1.0) < 1e-6
+        with pytest.raises(InputError, match="lone surrogate"):
+            classifier.classify("caf\udce9")
 
 
 def test_tflite_embeds_the_projection(detector):

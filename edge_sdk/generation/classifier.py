@@ -13,6 +13,7 @@ import numpy as np
 
 from edge_sdk.bundle.io import Bundle, load_bundle
 from edge_sdk.export import BACKENDS
+from edge_sdk.generation.source import check_text
 from edge_sdk.projection import ProjectionSettings
 from edge_sdk.verify.golden import classify_inputs
 
@@ -36,6 +37,8 @@ class TextClassifier:
         self.settings = ProjectionSettings.from_json(self.bundle.path(manifest.projection).read_text(encoding="utf-8"))
 
     def classify(self, text: str) -> Prediction:
+        """Raises InputError for text that is not a valid str (docs/text-handling.md, "Input")."""
+        check_text(text)
         features, length = classify_inputs(text, self.settings)
         (logits,) = self.session.run("classify", [features, length])
         logits = logits.reshape(-1).astype(np.float64)
