@@ -16,7 +16,14 @@ from torch import nn
 
 from edge_sdk import __version__
 from edge_sdk.bundle.io import Bundle, file_ref, load_bundle, sha256_file
-from edge_sdk.bundle.manifest import MANIFEST_NAME, Manifest, MethodSignature, TensorSignature
+from edge_sdk.bundle.manifest import (
+    MANIFEST_NAME,
+    SCHEMA_VERSION,
+    EmbeddedManifest,
+    Manifest,
+    MethodSignature,
+    TensorSignature,
+)
 from edge_sdk.bundle.staging import staging_dir
 from edge_sdk.config import BuildConfig, ConfigFileError
 from edge_sdk.export import BACKENDS
@@ -99,6 +106,7 @@ def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer | None = 
                                    f"{expected.to_json()}: copy the training projection settings")
         model_config = family.config_from_dict(fields)
         model = family.build(model_config)
+        check_finite(state, path)
         load_state_strict(model, state, str(path))
         weights_sha = sha256_file(path)
     else:
@@ -106,6 +114,16 @@ def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer | None = 
         torch.manual_seed(config.seed)
         model = family.build(model_config)
     return BuiltModel(config.family, model_config, model.eval(), tokenizer, weights_sha)
+
+
+def check_finite(state: Mapping[str, torch.Tensor], source: Path) -> None:
+    """Refuse weights holding NaN or ±Inf: every runtime would compute garbage from them (an empty correction)."""
+    bad = [name for name, tensor in state.items()
+           if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all())]
+    if bad:
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        raise WeightsError(f"{source}: tensor {shown} holds NaN or infinite values; a model built from it cannot "
+                           "produce meaningful output (retrain, or use an earlier checkpoint)")
 
 
 def build_eager(config: BuildConfig) -> BuiltModel:
@@ -169,6 +187,10 @@ def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None =
         if unknown:
             raise ConfigFileError(f"--targets {', '.join(unknown)} not in the config's targets "
                                   f"({', '.join(config.targets)})")
+    if not plan:  # a bundle without an artifact runs nowhere, and its manifest would be invalid
+        chosen = "" if targets is None else f" (--targets selects {', '.join(targets) or 'nothing'})"
+        raise ConfigFileError(f"no target to build{chosen}: give at least one of the config's targets "
+                              f"({', '.join(config.targets) or 'the config has none'}), each with a quantization")
     family = FAMILIES.get(config.family)
     with staging_dir(out_dir, input_paths(config)) as stage:
         if family.input_kind == "tokens":
@@ -196,13 +218,13 @@ def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None =
         fields = dict(
             name=config.name, version=config.version, family=config.family, task=config.task,
             architecture=built.config.to_dict(), parameters=sum(p.numel() for p in built.model.parameters()),
-            **input_fields, golden=file_ref(stage, GOLDEN_FILE),
+            schema_version=SCHEMA_VERSION, **input_fields, golden=file_ref(stage, GOLDEN_FILE),
             provenance={"sdk_version": __version__, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                         "config_sha256": config.content_hash(), "weights_sha256": built.weights_sha256,
                         "python": platform.python_version(), "packages": packages})
         # What an artifact carries inside itself where its format allows (a .tflite's metadata): the
         # manifest without the artifact list (which holds the artifact's own checksum) and the tokenizer.
-        embedded = {MANIFEST_NAME: Manifest(**fields, artifacts=[]).to_json().encode(),
+        embedded = {MANIFEST_NAME: EmbeddedManifest(**fields, artifacts=[]).to_json().encode(),
                     asset_file: (stage / asset_file).read_bytes()}
         artifacts = []
         for backend_name, quantization in plan:
@@ -216,5 +238,6 @@ def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None =
                               "quantization": quantization,
                               "methods": [signature(m, backend.dtype_map) for m in exported]})
         manifest = Manifest(**fields, artifacts=artifacts)
-        (stage / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        # Bytes, not text: no newline translation, so the bundle digest is of exactly this (docs/bundle-format.md).
+        (stage / MANIFEST_NAME).write_bytes(manifest.to_json().encode("utf-8"))
     return load_bundle(out_dir)

@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from edge_sdk.bundle.manifest import Manifest
+from edge_sdk.bundle.manifest import EmbeddedManifest
 from edge_sdk.export import BACKENDS, ExportError
 from edge_sdk.export.base import SignatureAdapter
 from edge_sdk.export.tflite import METHODS_METADATA, embed_metadata, read_metadata
@@ -62,7 +62,7 @@ def test_tokenizer_and_manifest_are_embedded(tiny_bundle):
     session = _session(tiny_bundle, "int8")
     m = tiny_bundle.manifest
     assert session.asset("tokenizer.model") == tiny_bundle.path(m.tokenizer).read_bytes()
-    embedded = Manifest.model_validate_json(session.asset("manifest.json"))
+    embedded = EmbeddedManifest.model_validate_json(session.asset("manifest.json"))
     assert embedded.artifacts == [] and embedded.architecture == m.architecture
     assert embedded.tokenizer == m.tokenizer and embedded.generation == m.generation
     methods = json.loads(session.metadata[METHODS_METADATA])

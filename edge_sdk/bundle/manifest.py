@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -27,6 +27,18 @@ class FileRef(_Strict):
     file: str = Field(pattern=r"^[A-Za-z0-9._-]+$")  # a plain name inside the bundle, never a path
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     size_bytes: int = Field(ge=0)
+
+    @field_validator("file")
+    @classmethod
+    def _inside_the_bundle(cls, name: str) -> str:
+        # `.` and `..` match the pattern but name the bundle folder and its parent; a leading dot is a
+        # hidden file, which a build never writes (its staging folders are `.NAME.staging-…`).
+        if name.startswith("."):
+            raise ValueError(f"file name {name!r} is refused: a bundle file name is a plain name that does not "
+                             "start with a dot (no `.`, `..` or hidden files)")
+        if name == MANIFEST_NAME:
+            raise ValueError(f"{MANIFEST_NAME} cannot list itself")
+        return name
 
 
 class TensorSignature(_Strict):
@@ -57,7 +69,7 @@ class Artifact(FileRef):
 
 class TokenizerSpec(FileRef):
     type: Literal["sentencepiece"] = "sentencepiece"
-    vocab_size: int
+    vocab_size: int = Field(ge=1)
     bos_id: int
     pad_id: int
     eos_id: int
@@ -97,8 +109,16 @@ class Provenance(_Strict):
     packages: dict[str, str]
 
 
-class Manifest(_Strict):
-    schema_version: Literal[1] = SCHEMA_VERSION
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _ManifestFields(_Strict):
+    """Every manifest field and the rules between them; `Manifest` (a bundle's) and `EmbeddedManifest`
+    (the copy inside a .tflite) differ only in the artifact list."""
+
+    # Required: a document without it is not read as some version by guessing (docs/bundle-format.md).
+    schema_version: Literal[1]
     name: str
     version: str
     family: str
@@ -118,14 +138,66 @@ class Manifest(_Strict):
     provenance: Provenance
 
     @model_validator(mode="after")
-    def _one_input_asset(self) -> Manifest:
+    def _consistent(self) -> _ManifestFields:
         if (self.tokenizer is None) == (self.projection is None):
             raise ValueError("a manifest has exactly one of tokenizer or projection")
         if self.tokenizer is not None and self.generation is None:
             raise ValueError("a tokenizer-input (seq2seq) manifest needs generation settings")
         if self.projection is not None and not self.labels:
             raise ValueError("a classification manifest needs labels")
+        problems = self._token_problems() if self.tokenizer is not None else self._projection_problems()
+        names = [ref.file for ref in self.files()]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            problems.append(f"{', '.join(repeated)} listed more than once")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    def _token_problems(self) -> list[str]:
+        """Ids and lengths a runtime would index with: inside the vocabulary and the model's bounds."""
+        tok, gen, arch = self.tokenizer, self.generation, self.architecture
+        problems = []
+        vocab = arch.get("vocab_size")
+        if not _is_int(vocab) or vocab < 1:
+            problems.append(f"architecture.vocab_size must be a positive integer, got {vocab!r}")
+            vocab = tok.vocab_size
+        elif tok.vocab_size != vocab:
+            problems.append(f"tokenizer.vocab_size {tok.vocab_size} differs from architecture.vocab_size {vocab}")
+        specials = {name: getattr(tok, name) for name in ("bos_id", "pad_id", "eos_id", "unk_id")}
+        for name, value in specials.items():
+            if not 0 <= value < tok.vocab_size:
+                problems.append(f"tokenizer.{name} {value} is outside the vocabulary [0, {tok.vocab_size})")
+            elif name in arch and arch[name] != value:
+                problems.append(f"tokenizer.{name} {value} differs from architecture.{name} {arch[name]!r}")
+        if len(set(specials.values())) != len(specials):
+            problems.append(f"tokenizer special ids {specials} must be distinct")
+        for name in ("decoder_start_id", "eos_id"):
+            value = getattr(gen, name)
+            if not 0 <= value < vocab:
+                problems.append(f"generation.{name} {value} is outside the vocabulary [0, {vocab})")
+        for name, what in (("max_source_len", "source tokens the encoder takes"),
+                           ("max_target_len", "decode steps the KV cache holds")):
+            bound = arch.get(name)
+            if not _is_int(bound):
+                problems.append(f"architecture.{name} must be an integer ({what}), got {bound!r}")
+            elif getattr(gen, name) > bound:
+                problems.append(f"generation.{name} {getattr(gen, name)} exceeds architecture.{name} {bound} "
+                                f"(the {what})")
+        return problems
+
+    def _projection_problems(self) -> list[str]:
+        proj, arch = self.projection, self.architecture
+        problems = [f"projection.{name} {getattr(proj, name)} differs from architecture.{name} {arch[name]!r}"
+                    for name in ("features", "max_words") if name in arch and arch[name] != getattr(proj, name)]
+        if "num_labels" in arch and arch["num_labels"] != len(self.labels):
+            problems.append(f"{len(self.labels)} labels for architecture.num_labels {arch['num_labels']!r}")
+        return problems
+
+    def files(self) -> list[FileRef]:
+        """Every file the manifest lists: the input asset, the golden vectors, the artifacts."""
+        inputs = [ref for ref in (self.tokenizer, self.projection) if ref is not None]
+        return [*inputs, self.golden, *self.artifacts]
 
     def artifact(self, backend: str, quantization: str | None = None) -> Artifact:
         matches = [a for a in self.artifacts
@@ -138,3 +210,26 @@ class Manifest(_Strict):
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2) + "\n"
+
+
+class Manifest(_ManifestFields):
+    """A bundle's manifest.json: at least one artifact (a bundle without one runs nowhere)."""
+
+    @field_validator("artifacts")
+    @classmethod
+    def _has_artifacts(cls, artifacts: list[Artifact]) -> list[Artifact]:
+        if not artifacts:
+            raise ValueError("a bundle lists at least one artifact; this one lists none, so it runs nowhere")
+        return artifacts
+
+
+class EmbeddedManifest(_ManifestFields):
+    """The manifest a .tflite carries inside itself: the bundle's without the artifact list (an artifact
+    cannot hold its own checksum), so `artifacts` is always empty."""
+
+    @field_validator("artifacts")
+    @classmethod
+    def _no_artifacts(cls, artifacts: list[Artifact]) -> list[Artifact]:
+        if artifacts:
+            raise ValueError("the manifest embedded in an artifact lists no artifacts")
+        return artifacts

@@ -10,7 +10,8 @@ from edge_sdk.bundle.io import Bundle
 from edge_sdk.bundle.manifest import Artifact
 from edge_sdk.export import BACKENDS
 from edge_sdk.generation import greedy_decode
-from edge_sdk.verify.golden import ClassifySample, GoldenSample, load_classify_golden, load_golden
+from edge_sdk.verify.golden import ClassifySample, GoldenSample
+from edge_sdk.verify.integrity import check_bundle
 
 # What the build promises; a bundle's own config may be stricter (recorded in DEFAULT_TOLERANCES use).
 FP32_MAX_ABS_DIFF = 1e-3
@@ -133,10 +134,10 @@ def verify_classifier(bundle: Bundle, artifact: Artifact, golden: list[ClassifyS
 
 def verify_bundle(bundle: Bundle, fp32_tol: float = FP32_MAX_ABS_DIFF,
                   int8_min_agreement: float = INT8_MIN_TOKEN_AGREEMENT) -> list[ArtifactReport]:
-    path = bundle.path(bundle.manifest.golden)
+    """One report per artifact; `BundleError` first if the bundle itself cannot work (unlisted files, an
+    asset that is not the one the model was built with, golden vectors that do not fit the manifest)."""
+    golden = check_bundle(bundle)
     if bundle.manifest.labels is not None:
-        samples = load_classify_golden(path)
-        return [verify_classifier(bundle, a, samples, fp32_tol, int8_min_agreement)
+        return [verify_classifier(bundle, a, golden, fp32_tol, int8_min_agreement)
                 for a in bundle.manifest.artifacts]
-    golden = load_golden(path)
     return [verify_artifact(bundle, a, golden, fp32_tol, int8_min_agreement) for a in bundle.manifest.artifacts]
