@@ -61,7 +61,13 @@ def bundle_problem(folder: Path) -> str | None:
         return f"it also holds files that are not the bundle's: {shown}"
     for ref in refs:
         path = folder / ref.file
-        if path.is_dir() and not path.is_symlink() and sha256_path(path) != ref.sha256:
+        if not path.is_dir() or path.is_symlink():
+            continue
+        try:
+            changed = sha256_path(path) != ref.sha256
+        except (ValueError, OSError) as err:  # a symbolic link inside, an unreadable file
+            return f"{ref.file} cannot be checked ({err})"
+        if changed:
             return f"{ref.file} was changed after the build (its checksum differs)"
     return None
 
