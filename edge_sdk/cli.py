@@ -128,7 +128,7 @@ def build(
     out_dir = out
     try:
         cfg = load_config(config)
-        chosen = [t.strip() for t in targets.split(",") if t.strip()] if targets else None
+        chosen = [t.strip() for t in targets.split(",") if t.strip()] if targets is not None else None
         out_dir = out or Path("build") / cfg.name
         check_destination(out_dir, input_paths(cfg))  # build_bundle checks too; this is before the progress bar
         steps = 2 + sum(len(t.quantization) for n, t in cfg.targets.items() if chosen is None or n in chosen)

@@ -203,7 +203,7 @@ def test_a_manifest_without_artifacts_is_refused(bundle, tiny_bundle):
         assert "a bundle lists at least one artifact" in cli_error(command, bundle)
 
 
-@pytest.mark.parametrize("targets", [",", " , "])
+@pytest.mark.parametrize("targets", [",", " , ", ""])
 def test_build_with_no_selected_target_is_refused_before_any_work(tmp_path, targets):
     out = tmp_path / "out"
     message = cli_error("build", TINY, "--targets", targets, "-o", out)
