@@ -92,21 +92,6 @@ def full_device(tmp_path: Path) -> Path:
     return node
 
 
-@pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import torch
-
-    from edge_sdk.models.edgeformer import EdgeFormer, EdgeFormerConfig
-    from edge_sdk.models.weights import save_weights
-
-    config = EdgeFormerConfig(vocab_size=64, d_model=16, n_heads=2, encoder_layers=4, encoder_ffn_dim=16,
-                              decoder_ffn_dim=8, lora_rank=2, max_source_len=8, max_target_len=8)
-    torch.manual_seed(0)
-    path = tmp_path_factory.mktemp("ckpt") / "model_last.safetensors"
-    save_weights(EdgeFormer(config), path, "edgeformer", config.to_dict())
-    return path
-
-
 def test_build_into_a_read_only_folder(read_only):
     folder, prefix = read_only
     result = run_cli("build", TINY, "-o", folder / "bundle", prefix=prefix)

@@ -321,22 +321,6 @@ def test_old_folder_of_a_swap_killed_halfway_is_restored(previous: Path, tmp_pat
 # ------------------------------------------------------------------------------------------ output files
 
 
-@pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real edge-sdk training-style checkpoint (safetensors with family and config)."""
-    import torch
-
-    from edge_sdk.models.edgeformer import EdgeFormer, EdgeFormerConfig
-    from edge_sdk.models.weights import save_weights
-
-    config = EdgeFormerConfig(vocab_size=64, d_model=16, n_heads=2, encoder_layers=4, encoder_ffn_dim=16,
-                              decoder_ffn_dim=8, lora_rank=2, max_source_len=8, max_target_len=8)
-    torch.manual_seed(0)
-    path = tmp_path_factory.mktemp("ckpt") / "model_last.safetensors"
-    save_weights(EdgeFormer(config), path, "edgeformer", config.to_dict(), extra={"step": "7"})
-    return path
-
-
 def test_pack_weights_never_overwrites_its_input(checkpoint: Path, tmp_path: Path):
     from edge_sdk.models.weights import WeightsError, pack_weights
 
