@@ -7,6 +7,7 @@ LiteRT, int8), so the hostile-input tests use the shipped model and tokenizer, n
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,17 @@ def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("ckpt") / "model_last.safetensors"
     save_weights(EdgeFormer(config), path, "edgeformer", config.to_dict(), extra={"step": "7"})
     return path
+
+
+@pytest.fixture
+def full_device(tmp_path: Path) -> Path:
+    """A device that fails every write with ENOSPC. As root, a private node (char 1,7, what /dev/full is)
+    in `tmp_path`, so a regression that replaced the output path could never replace the system's /dev/full."""
+    if os.geteuid() != 0:
+        return Path("/dev/full")  # a normal user cannot replace it, whatever the code does
+    node = tmp_path / "full"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except OSError as err:
+        pytest.skip(f"cannot create a full device node here: {err}")
+    return node

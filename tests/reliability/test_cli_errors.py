@@ -78,20 +78,6 @@ def read_only(tmp_path: Path, can_mount: bool):
     yield folder, on_tmpfs(folder, "ro")
 
 
-@pytest.fixture
-def full_device(tmp_path: Path) -> Path:
-    """A path whose every write fails with ENOSPC (/dev/full; as root a private char 1,7 node, so a
-    regression that replaced the output file could never replace the system's /dev/full)."""
-    if os.geteuid() != 0:
-        return Path("/dev/full")
-    node = tmp_path / "full"
-    try:
-        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 7))
-    except OSError as err:
-        pytest.skip(f"cannot create a full device node: {err}")
-    return node
-
-
 def test_build_into_a_read_only_folder(read_only):
     folder, prefix = read_only
     result = run_cli("build", TINY, "-o", folder / "bundle", prefix=prefix)
