@@ -50,14 +50,16 @@ class GrammarCorrector:
         check_text(text)
         edits: list[Edit] = []
         skipped: list[Skipped] = []
+        # The whole text's style once: a sentence without apostrophes or quotes of its own falls back to it.
+        text_style = Style.of(text)
         for span in split_sentences(text):
-            found, reason = self._correct_sentence(text, span.start, span.end)
+            found, reason = self._correct_sentence(text, span.start, span.end, text_style)
             if reason is not None:
                 skipped.append(Skipped(span.start, span.end, reason))
             edits += found
         return Correction(apply_edits(text, edits), edits, skipped)
 
-    def _correct_sentence(self, text: str, start: int, end: int) -> tuple[list[Edit], str | None]:
+    def _correct_sentence(self, text: str, start: int, end: int, text_style: Style) -> tuple[list[Edit], str | None]:
         source = model_input(text, start, end, protected_spans(text, start, end, self.alphabet), self.alphabet)
         if not source.has_content:
             return [], None
@@ -76,7 +78,7 @@ class GrammarCorrector:
                          output, self.alphabet, source.placeholder, source.placeholders)
         if reason is not None:
             return [], reason
-        found = sentence_edits(text, source, output, Style.of(text[start:end], text))
+        found = sentence_edits(text, source, output, Style.of(text[start:end], text_style))
         if found is None:
             return [], "pass_through_touched"
         return found, None

@@ -39,17 +39,14 @@ class Style:
     curly_quotes: bool = False
 
     @classmethod
-    def of(cls, *texts: str) -> Style:
-        """The style of the first text that shows one (the sentence first, then the whole text)."""
-        apostrophe = quotes = None
-        for text in texts:
-            if apostrophe is None:
-                curly, plain = sum(text.count(c) for c in "\u2019\u02bc"), text.count("'")
-                apostrophe = None if curly == plain == 0 else curly > plain
-            if quotes is None:
-                curly, plain = sum(text.count(c) for c in "\u201c\u201d"), text.count('"')
-                quotes = None if curly == plain == 0 else curly > plain
-        return cls(bool(apostrophe), bool(quotes))
+    def of(cls, text: str, fallback: Style | None = None) -> Style:
+        """The style `text` shows; where it shows none (no apostrophe, no quote), `fallback`'s."""
+        def shown(curly: int, plain: int, default: bool) -> bool:
+            return default if curly == plain == 0 else curly > plain
+
+        fallback = fallback or cls()
+        return cls(shown(sum(text.count(c) for c in "\u2019\u02bc"), text.count("'"), fallback.curly_apostrophe),
+                   shown(sum(text.count(c) for c in "\u201c\u201d"), text.count('"'), fallback.curly_quotes))
 
     def apply(self, text: str, before: str) -> str:
         """`text` (new model output) in this style; `before` is the character preceding it in the result."""
