@@ -7,6 +7,7 @@ them, pass-through spans and line breaks are the user's own characters (docs/tex
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -24,7 +25,53 @@ class Edit:
 
     @property
     def kind(self) -> str:
-        return "insert" if self.start == self.end else "delete" if not self.replacement else "replace"
+        """What a UI can show: "spelling", "punctuation", "word", "insertion" or "deletion"."""
+        return edit_kind(self.original, self.replacement)
+
+
+# The words of an edit's two sides: WORD without its punctuation alternative (docs/text-handling.md,
+# "Edit kinds").
+_KIND_WORD = re.compile(r"\w+(?:['-]\w+)*")
+# Endings that make a different form of the same word, not a misspelling of it ("go" -> "goes").
+_INFLECTIONS = frozenset({"", "s", "es", "d", "ed", "ing", "er", "est", "ly", "'s"})
+
+
+def edit_kind(original: str, replacement: str) -> str:
+    """docs/text-handling.md, "Edit kinds"."""
+    wo, wr = _KIND_WORD.findall(original), _KIND_WORD.findall(replacement)
+    if wo == wr:
+        return "punctuation"
+    if not wo:
+        return "insertion"
+    if not wr:
+        return "deletion"
+    if "".join(wo).lower() == "".join(wr).lower():
+        return "spelling"
+    if len(wo) == len(wr) == 1:
+        a, b = wo[0].lower(), wr[0].lower()
+        if min(len(a), len(b)) >= 3 and not _inflection(a, b) and \
+                _osa_distance(a, b) <= (1 if max(len(a), len(b)) <= 4 else 2):
+            return "spelling"
+    return "word"
+
+
+def _inflection(a: str, b: str) -> bool:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 3 and a[n:] in _INFLECTIONS and b[n:] in _INFLECTIONS
+
+
+def _osa_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment Damerau-Levenshtein: edits, with adjacent transpositions, no substring edited twice."""
+    d = [[i + j if i == 0 or j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
 
 
 @dataclass(frozen=True)
