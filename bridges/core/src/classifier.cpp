@@ -1,1 +1,158 @@
-// placeholder: being written
+#include "classifier.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+
+namespace edge_sdk {
+
+namespace {
+
+// corrector.h's limit and check_text_length, repeated here: the classifier does not depend on the
+// corrector's headers (the whole decode pipeline) for one number and one message.
+constexpr size_t MAX_CLASSIFY_CHARS = 100000;
+
+// Python's f"{n:,}".
+std::string with_commas(size_t n) {
+    std::string digits = std::to_string(n), out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// source.py's check_text (the Text is valid Unicode already: decode_utf8 made it).
+void check_length(const Text &text) {
+    if (text.size() > MAX_CLASSIFY_CHARS)
+        throw InputError("text is " + with_commas(text.size()) + " characters; one call takes at most " +
+                         with_commas(MAX_CLASSIFY_CHARS) + ": split it (by paragraph) and correct the parts");
+}
+
+std::string python_list(const std::vector<long long> &values) {
+    std::string out = "[";
+    for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + std::to_string(values[i]);
+    return out + "]";
+}
+
+std::string python_str_list(const std::vector<std::string> &values) {
+    std::string out = "[";
+    for (size_t i = 0; i < values.size(); ++i) out += (i ? ", '" : "'") + values[i] + "'";
+    return out + "]";
+}
+
+// assets.py's load_projection: the bundle's projection.json must parse to exactly the manifest's
+// projection fields, or the app's features would differ from the ones the model was trained on.
+ProjectionSettings load_projection(const Bundle &bundle, const ProjectionSpec &spec) {
+    std::ifstream in(bundle.path(spec), std::ios::binary);
+    if (!in) throw BundleError(spec.file + ": cannot be read");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ProjectionSettings settings = ProjectionSettings::from_json(text, spec.file);
+
+    const auto data = nlohmann::json::parse(text);  // from_json parsed it already: cannot throw
+    const std::vector<std::string> fields{"char_ngrams", "features", "max_words", "seed", "version"};
+    std::vector<std::string> present;
+    for (const auto &item : data.items()) present.push_back(item.key());
+    std::sort(present.begin(), present.end());
+    if (present != fields) {
+        throw BundleError(spec.file + " has fields " + python_str_list(present) + ", projection settings have " +
+                          python_str_list(fields));
+    }
+
+    // Shown as Python's repr, in sorted field order, like the Python message.
+    std::vector<long long> ngrams(settings.char_ngrams.begin(), settings.char_ngrams.end());
+    std::vector<std::string> differing;
+    if (ngrams != spec.char_ngrams)
+        differing.push_back("char_ngrams " + python_list(ngrams) + " (manifest: " + python_list(spec.char_ngrams) + ")");
+    if (settings.features != spec.features)
+        differing.push_back("features " + std::to_string(settings.features) + " (manifest: " +
+                            std::to_string(spec.features) + ")");
+    if (settings.max_words != spec.max_words)
+        differing.push_back("max_words " + std::to_string(settings.max_words) + " (manifest: " +
+                            std::to_string(spec.max_words) + ")");
+    if (static_cast<long long>(settings.seed) != spec.seed)
+        differing.push_back("seed " + std::to_string(settings.seed) + " (manifest: " + std::to_string(spec.seed) + ")");
+    if (settings.version != spec.version)
+        differing.push_back("version '" + settings.version + "' (manifest: '" + spec.version + "')");
+    if (!differing.empty()) {
+        std::string shown;
+        for (size_t i = 0; i < differing.size(); ++i) shown += (i ? ", " : "") + differing[i];
+        throw BundleError(spec.file + " differs from the manifest's projection fields: " + shown);
+    }
+    return settings;
+}
+
+// NumPy's pairwise summation (what probs.sum() does), so the normalised probabilities round like
+// Python's for any number of labels, not only for the few where a plain loop gives the same sum.
+double pairwise_sum(const double *a, size_t n) {
+    if (n < 8) {
+        double res = 0.0;
+        for (size_t i = 0; i < n; ++i) res += a[i];
+        return res;
+    }
+    if (n <= 128) {
+        double r[8];
+        for (size_t j = 0; j < 8; ++j) r[j] = a[j];
+        size_t i = 8;
+        for (; i < n - n % 8; i += 8)
+            for (size_t j = 0; j < 8; ++j) r[j] += a[i + j];
+        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; ++i) res += a[i];
+        return res;
+    }
+    size_t half = n / 2;
+    half -= half % 8;
+    return pairwise_sum(a, half) + pairwise_sum(a + half, n - half);
+}
+
+}  // namespace
+
+Classifier::Classifier(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runner> runner)
+    : bundle_(std::move(bundle)), runner_(std::move(runner)) {
+    const Manifest &manifest = bundle_->manifest();
+    if (!manifest.projection || !manifest.labels)
+        throw WrongModelError("bundle " + manifest.name + " is a " + manifest.family +
+                              " model, not a projection classifier");
+    labels_ = *manifest.labels;
+    settings_ = load_projection(*bundle_, *manifest.projection);
+}
+
+Prediction Classifier::classify(const Text &text) {
+    check_length(text);
+
+    // classify_inputs (verify/golden.py): the projection zero-padded to max_words, and the real count.
+    size_t words = 0;
+    const std::vector<float> projected = project(text, settings_, &words);
+    const size_t max_words = static_cast<size_t>(settings_.max_words);
+    const size_t per_word = static_cast<size_t>(settings_.features);
+    std::vector<float> features(max_words * per_word, 0.0f);
+    std::copy(projected.begin(), projected.end(), features.begin());
+
+    runner_->classify(features, max_words, per_word, static_cast<int64_t>(words), logits_);
+    if (logits_.empty() || logits_.size() != labels_.size())
+        throw RuntimeError("the model gave " + std::to_string(logits_.size()) + " logits for " +
+                           std::to_string(labels_.size()) + " labels");
+
+    // Softmax in float64 like classifier.py: exp(l - max), then normalised.
+    std::vector<double> probs(logits_.begin(), logits_.end());
+    const double top = *std::max_element(probs.begin(), probs.end());
+    for (double &p : probs) p = std::exp(p - top);
+    const double sum = pairwise_sum(probs.data(), probs.size());
+    for (double &p : probs) p /= sum;
+
+    Prediction prediction;
+    prediction.labels = labels_;
+    for (size_t i = 0; i < probs.size(); ++i) {
+        // np.argmax: the first of equal maxima.
+        if (probs[i] > probs[prediction.best]) prediction.best = i;
+        prediction.probabilities.push_back(static_cast<float>(probs[i]));
+    }
+    return prediction;
+}
+
+}  // namespace edge_sdk

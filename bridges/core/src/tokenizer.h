@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "alphabet.h"
+#include "bundle.h"
 #include "unicode.h"
 
 namespace sentencepiece {
@@ -38,5 +39,12 @@ private:
     Alphabet alphabet_;
     size_t max_piece_chars_ = 1;
 };
+
+// assets.py's load_tokenizer checks: vocabulary size and special ids equal to the manifest's. Throws
+// BundleError with the Python messages.
+void check_tokenizer(const Tokenizer &tokenizer, const TokenizerSpec &spec);
+// The bundle's tokenizer, loaded and checked like assets.py's load_tokenizer (a file that does not load
+// is "FILE: the tokenizer does not load (...)"). Throws BundleError.
+std::unique_ptr<Tokenizer> load_tokenizer(const Bundle &bundle);
 
 }  // namespace edge_sdk
