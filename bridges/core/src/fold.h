@@ -15,7 +15,8 @@ struct Style {
     bool curly_quotes = false;
 
     // The style `text` shows; where it shows none (no apostrophe, no quote), `fallback`'s.
-    static Style of(TextView text, const Style &fallback = Style{});
+    static Style of(TextView text, const Style &fallback);
+    static Style of(TextView text) { return of(text, Style()); }
     // `text` (new model output) in this style; `before` is the character preceding it in the result
     // (0 when there is none).
     Text apply(TextView text, char32_t before) const;
