@@ -2,6 +2,7 @@
 // and the edits use (docs/text-handling.md, "Edits"), ported so every layer aligns words identically.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "unicode.h"
@@ -26,6 +27,7 @@ public:
 
 private:
     const std::vector<Text> &a_, &b_;
+    std::vector<MatchingBlock> blocks_;  // computed once, as difflib caches them
 };
 
 }  // namespace edge_sdk
