@@ -113,40 +113,39 @@ ProjectionSettings ProjectionSettings::from_json(const std::string &json, const 
     }
     if (!data.is_object()) invalid(where, "projection settings must be a JSON object, got " + data.dump());
 
-    // Missing fields take lsh.py's dataclass defaults; whether the file lists every field is
-    // load_projection's check against the manifest, not the settings'.
-    ProjectionSettings s;
-    long long features = 256, seed = 0x5EED, max_words = 64;
-    std::vector<long long> ngrams;
-    for (const auto &[key, value] : data.items()) {
-        if (key == "version") {
-            if (!value.is_string()) invalid(where, "projection spec " + value.dump() + " is not supported (this SDK: " +
-                                                       SPEC_VERSION + ")");
-            s.version = value.get<std::string>();
-        } else if (key == "features") {
-            features = integer_field(value, "features", where);
-        } else if (key == "seed") {
-            seed = integer_field(value, "seed", where);
-        } else if (key == "max_words") {
-            max_words = integer_field(value, "max_words", where);
-        } else if (key == "char_ngrams") {
-            if (!value.is_array()) invalid(where, "char_ngrams must be a list of integers, got " + value.dump());
-            for (const auto &n : value) ngrams.push_back(integer_field(n, "char n-gram sizes", where));
-        } else {
-            // Python's dataclass refuses it with this TypeError.
-            invalid(where, "ProjectionSettings.__init__() got an unexpected keyword argument '" + key + "'");
-        }
+    // The dataclass refuses unknown fields (a TypeError) before __post_init__ looks at any value.
+    static const char *const FIELDS[] = {"char_ngrams", "features", "max_words", "seed", "version"};
+    for (const auto &item : data.items()) {
+        bool known = false;
+        for (const char *field : FIELDS) known = known || item.key() == field;
+        if (!known)
+            invalid(where, "ProjectionSettings.__init__() got an unexpected keyword argument '" + item.key() + "'");
     }
 
-    // Same checks, order and wording as ProjectionSettings.__post_init__.
-    if (s.version != SPEC_VERSION) {
-        // Python shows repr(version): quotes around it.
-        invalid(where, "projection spec '" + s.version + "' is not supported (this SDK: " + SPEC_VERSION + ")");
+    // Then __post_init__'s checks, in its order and wording. Missing fields take the dataclass
+    // defaults; whether the file lists every field is load_projection's check against the manifest.
+    ProjectionSettings s;
+    if (data.contains("version")) {
+        const auto &version = data.at("version");
+        // Python shows repr(version): quotes around a string, a number as it is.
+        const std::string shown = version.is_string() ? "'" + version.get<std::string>() + "'" : version.dump();
+        if (!version.is_string() || version.get<std::string>() != SPEC_VERSION)
+            invalid(where, "projection spec " + shown + " is not supported (this SDK: " + SPEC_VERSION + ")");
     }
+    s.version = SPEC_VERSION;
+    const long long features = data.contains("features") ? integer_field(data.at("features"), "features", where) : 256;
     if (features <= 0 || features % 16)
         invalid(where, "features must be a positive multiple of 16, got " + std::to_string(features));
+    const long long seed = data.contains("seed") ? integer_field(data.at("seed"), "seed", where) : 0x5EED;
     if (!(0 <= seed && seed <= 0xFFFFFFFFLL - features / 16))
         invalid(where, "seed must leave room for features/16 consecutive 32-bit seeds");
+    const long long max_words = data.contains("max_words") ? integer_field(data.at("max_words"), "max_words", where) : 64;
+    std::vector<long long> ngrams;
+    if (data.contains("char_ngrams")) {
+        const auto &value = data.at("char_ngrams");
+        if (!value.is_array()) invalid(where, "char_ngrams must be a list of integers, got " + value.dump());
+        for (const auto &n : value) ngrams.push_back(integer_field(n, "char n-gram sizes", where));
+    }
     bool bad_ngram = false;
     for (long long n : ngrams) bad_ngram = bad_ngram || n < 1;
     if (max_words < 1 || bad_ngram) invalid(where, "max_words and char n-gram sizes must be >= 1");

@@ -168,6 +168,11 @@ TEST(ProjectionSettings, RefusedLikeLshPy) {
     expect_refused(R"({"seed": -1})", "seed must leave room for features/16 consecutive 32-bit seeds");
     expect_refused(R"({"max_words": 0})", "max_words and char n-gram sizes must be >= 1");
     expect_refused(R"({"char_ngrams": [0]})", "max_words and char n-gram sizes must be >= 1");
+    // Python's order: unknown fields first, then version, then the values.
+    expect_refused(R"({"version": "x", "features": "a"})", "projection spec 'x' is not supported (this SDK: lsh-v1)");
+    expect_refused(R"({"version": 2})", "projection spec 2 is not supported (this SDK: lsh-v1)");
+    expect_refused(R"({"features": 0, "zzz": 1})",
+                   "ProjectionSettings.__init__() got an unexpected keyword argument 'zzz'");
     expect_refused(R"({"foo": 1})", "ProjectionSettings.__init__() got an unexpected keyword argument 'foo'");
     EXPECT_THROW(ProjectionSettings::from_json("{", "p"), BundleError);
     EXPECT_THROW(ProjectionSettings::from_json(R"({"features": "256"})", "p"), BundleError);
