@@ -5,8 +5,6 @@
 #include <fstream>
 #include <iterator>
 
-#include <nlohmann/json.hpp>
-
 #include "errors.h"
 
 namespace edge_sdk {
@@ -34,57 +32,13 @@ void check_length(const Text &text) {
                          with_commas(MAX_CLASSIFY_CHARS) + ": split it (by paragraph) and correct the parts");
 }
 
-std::string python_list(const std::vector<long long> &values) {
-    std::string out = "[";
-    for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + std::to_string(values[i]);
-    return out + "]";
-}
-
-std::string python_str_list(const std::vector<std::string> &values) {
-    std::string out = "[";
-    for (size_t i = 0; i < values.size(); ++i) out += (i ? ", '" : "'") + values[i] + "'";
-    return out + "]";
-}
-
-// assets.py's load_projection: the bundle's projection.json must parse to exactly the manifest's
-// projection fields, or the app's features would differ from the ones the model was trained on.
-ProjectionSettings load_projection(const Bundle &bundle, const ProjectionSpec &spec) {
+// Bundle::open has already held projection.json against the manifest (assets.py's load_projection);
+// here it only becomes settings.
+ProjectionSettings read_projection(const Bundle &bundle, const ProjectionSpec &spec) {
     std::ifstream in(bundle.path(spec), std::ios::binary);
     if (!in) throw BundleError(spec.file + ": cannot be read");
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    ProjectionSettings settings = ProjectionSettings::from_json(text, spec.file);
-
-    const auto data = nlohmann::json::parse(text);  // from_json parsed it already: cannot throw
-    const std::vector<std::string> fields{"char_ngrams", "features", "max_words", "seed", "version"};
-    std::vector<std::string> present;
-    for (const auto &item : data.items()) present.push_back(item.key());
-    std::sort(present.begin(), present.end());
-    if (present != fields) {
-        throw BundleError(spec.file + " has fields " + python_str_list(present) + ", projection settings have " +
-                          python_str_list(fields));
-    }
-
-    // Shown as Python's repr, in sorted field order, like the Python message.
-    std::vector<long long> ngrams(settings.char_ngrams.begin(), settings.char_ngrams.end());
-    std::vector<std::string> differing;
-    if (ngrams != spec.char_ngrams)
-        differing.push_back("char_ngrams " + python_list(ngrams) + " (manifest: " + python_list(spec.char_ngrams) + ")");
-    if (settings.features != spec.features)
-        differing.push_back("features " + std::to_string(settings.features) + " (manifest: " +
-                            std::to_string(spec.features) + ")");
-    if (settings.max_words != spec.max_words)
-        differing.push_back("max_words " + std::to_string(settings.max_words) + " (manifest: " +
-                            std::to_string(spec.max_words) + ")");
-    if (static_cast<long long>(settings.seed) != spec.seed)
-        differing.push_back("seed " + std::to_string(settings.seed) + " (manifest: " + std::to_string(spec.seed) + ")");
-    if (settings.version != spec.version)
-        differing.push_back("version '" + settings.version + "' (manifest: '" + spec.version + "')");
-    if (!differing.empty()) {
-        std::string shown;
-        for (size_t i = 0; i < differing.size(); ++i) shown += (i ? ", " : "") + differing[i];
-        throw BundleError(spec.file + " differs from the manifest's projection fields: " + shown);
-    }
-    return settings;
+    return ProjectionSettings::from_json(text, spec.file);
 }
 
 // NumPy's pairwise summation (what probs.sum() does), so the normalised probabilities round like
@@ -119,7 +73,7 @@ Classifier::Classifier(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Run
         throw WrongModelError("bundle " + manifest.name + " is a " + manifest.family +
                               " model, not a projection classifier");
     labels_ = *manifest.labels;
-    settings_ = load_projection(*bundle_, *manifest.projection);
+    settings_ = read_projection(*bundle_, *manifest.projection);
 }
 
 Prediction Classifier::classify(const Text &text) {

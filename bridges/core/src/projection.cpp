@@ -139,7 +139,8 @@ ProjectionSettings ProjectionSettings::from_json(const std::string &json, const 
     const long long seed = data.contains("seed") ? integer_field(data.at("seed"), "seed", where) : 0x5EED;
     if (!(0 <= seed && seed <= 0xFFFFFFFFLL - features / 16))
         invalid(where, "seed must leave room for features/16 consecutive 32-bit seeds");
-    const long long max_words = data.contains("max_words") ? integer_field(data.at("max_words"), "max_words", where) : 64;
+    const long long max_words =
+        data.contains("max_words") ? integer_field(data.at("max_words"), "max_words", where) : 64;
     std::vector<long long> ngrams;
     if (data.contains("char_ngrams")) {
         const auto &value = data.at("char_ngrams");

@@ -112,7 +112,8 @@ TEST(Tokenizer, RefusesAFileThatIsNotAModel) {
         FAIL() << "loaded a folder";
     } catch (const BundleError &err) {
         EXPECT_EQ(std::string(err.what()),
-                  "not a SentencePiece model: " + folder + " (FAILED_PRECONDITION: \"" + folder + "\": Is a directory)");
+                  "not a SentencePiece model: " + folder + " (FAILED_PRECONDITION: \"" + folder +
+                      "\": Is a directory)");
     }
 }
 
@@ -143,8 +144,9 @@ TEST(Tokenizer, CheckedAgainstTheManifestWithPythonMessages) {
         check_tokenizer(shipped(), wrong_ids);
         FAIL() << "accepted special ids that are not the tokenizer's";
     } catch (const BundleError &err) {
-        EXPECT_STREQ(err.what(), "tokenizer.model has special ids {'bos_id': 0, 'pad_id': 1, 'eos_id': 2, 'unk_id': 3}, "
-                                 "the manifest says {'bos_id': 1, 'pad_id': 0, 'eos_id': 2, 'unk_id': 3}");
+        EXPECT_STREQ(err.what(),
+                     "tokenizer.model has special ids {'bos_id': 0, 'pad_id': 1, 'eos_id': 2, 'unk_id': 3}, "
+                     "the manifest says {'bos_id': 1, 'pad_id': 0, 'eos_id': 2, 'unk_id': 3}");
     }
 }
 
