@@ -1,5 +1,6 @@
 // Opening a bundle: the manifest validated, every listed file checked (docs/bundle-format.md;
-// edge_sdk/bundle/io.py's load_bundle, same rules and messages).
+// edge_sdk/bundle/io.py's load_bundle, same rules and messages; bundle.cpp says which messages are
+// byte-for-byte Python's and which only have the same shape).
 #pragma once
 
 #include <map>
@@ -11,6 +12,7 @@
 namespace edge_sdk {
 
 constexpr int SCHEMA_VERSION = 1;
+constexpr const char *MANIFEST_NAME = "manifest.json";
 
 struct FileRef {
     std::string file, sha256;
@@ -19,11 +21,13 @@ struct FileRef {
 
 struct Artifact : FileRef {
     std::string backend, quantization;
-    std::vector<std::string> methods;
+    std::vector<std::string> methods;  // method names, in manifest order
 };
 
 struct TokenizerSpec : FileRef {
     long long vocab_size = 0, bos_id = 0, pad_id = 1, eos_id = 2, unk_id = 3;
+    // fairseq convention: the source ends with </s> before encoding (manifest.py's default: true).
+    bool append_eos_to_source = true;
 };
 
 struct ProjectionSpec : FileRef {
@@ -47,13 +51,14 @@ struct Manifest {
     std::vector<Artifact> artifacts;
     FileRef golden;
 
-    std::vector<const FileRef *> files() const;  // input asset, golden, artifacts
-    // Manifest.artifact(backend, quantization) of manifest.py; throws NotFoundError.
+    std::vector<const FileRef *> files() const;  // input asset, golden, artifacts (manifest.py's order)
+    // Manifest.artifact(backend, quantization) of manifest.py: the first match; throws NotFoundError
+    // "bundle has no executorch/int8 artifact (it has: executorch/fp32, tflite/int8)".
     const Artifact &artifact(const std::string &backend, const std::optional<std::string> &quantization) const;
 };
 
-// Parse and validate manifest.json bytes; `where` prefixes messages (the manifest's path). Throws
-// BundleError. Separate from opening so the fuzzer can drive it without a filesystem.
+// Parse and validate manifest.json bytes; `where` prefixes messages (the manifest's path as Python prints
+// it). Throws BundleError. Separate from opening so the fuzzer can drive it without a filesystem.
 Manifest parse_manifest(const std::string &bytes, const std::string &where);
 
 struct BundleOptions {
@@ -63,14 +68,16 @@ struct BundleOptions {
 
 class Bundle {
 public:
-    // Throws BundleError (or InputError for a bad expected digest).
+    // Throws BundleError for everything load_bundle refuses, a malformed expected digest included
+    // (Python raises BundleError there too).
     static std::shared_ptr<const Bundle> open(const std::string &root, const BundleOptions &options = {});
 
+    // The folder as Python's Path(root) prints it ("a//b/" -> "a/b").
     const std::string &root() const { return root_; }
     const Manifest &manifest() const { return manifest_; }
     const std::string &digest() const { return digest_; }
     const std::string &manifest_json() const { return manifest_json_; }
-    std::string path(const FileRef &ref) const { return root_ + "/" + ref.file; }
+    std::string path(const FileRef &ref) const;
 
 private:
     std::string root_, digest_, manifest_json_;
