@@ -1,1 +1,131 @@
-// placeholder: being written
+// The corrector's pipeline, step for step the Python reference's (edge_sdk/generation/corrector.py):
+// sentences, pass-through spans, model input, greedy decode, guard, edits (docs/text-handling.md).
+#include "corrector.h"
+
+#include <algorithm>
+#include <string>
+
+#include "errors.h"
+#include "guard.h"
+#include "model_input.h"
+#include "protect.h"
+#include "segment.h"
+
+namespace edge_sdk {
+namespace {
+
+// Python's f"{n:,}".
+std::string thousands(size_t n) {
+    std::string digits = std::to_string(n), out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) {
+            out += ',';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
+std::vector<Text> word_texts(const std::vector<Word> &found) {
+    std::vector<Text> texts;
+    texts.reserve(found.size());
+    for (const auto &w : found) {
+        texts.push_back(w.text);
+    }
+    return texts;
+}
+
+}  // namespace
+
+void check_text_length(const Text &text) {
+    if (text.size() > MAX_TEXT_CHARS) {
+        throw InputError("text is " + thousands(text.size()) + " characters; one call takes at most " +
+                         thousands(MAX_TEXT_CHARS) + ": split it (by paragraph) and correct the parts");
+    }
+}
+
+Corrector::Corrector(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runner> runner)
+    : bundle_(std::move(bundle)), runner_(std::move(runner)) {
+    const Manifest &m = bundle_->manifest();
+    if (m.family != "edgeformer" || !m.tokenizer || !m.generation) {
+        throw WrongModelError("bundle " + m.name + " is a " + m.family + " model, not a corrector");
+    }
+    tokenizer_ = load_tokenizer(*bundle_);
+    generation_ = *m.generation;
+}
+
+DecodeResult Corrector::greedy_decode(const std::vector<int64_t> &source) {
+    DecodeResult result;
+    runner_->encode(source);
+    int64_t token = generation_.decoder_start_id;
+    for (int64_t step = 0; step < generation_.max_target_len; ++step) {
+        runner_->decode_step(token, step, logits_);
+        // numpy's argmax: the first of equal maxima.
+        const auto best = std::max_element(logits_.begin(), logits_.end());
+        const int predicted = static_cast<int>(best - logits_.begin());
+        result.tokens.push_back(predicted);
+        token = predicted;
+        if (predicted == generation_.eos_id) {
+            break;
+        }
+    }
+    return result;
+}
+
+Correction Corrector::correct(const Text &text, const std::function<bool(const Text &)> &gate) {
+    check_text_length(text);
+    Correction result;
+    // The whole text's style once: a sentence without apostrophes or quotes of its own falls back to it.
+    const Style text_style = Style::of(text);
+    for (const Span &span : sentences(text)) {
+        if (gate && !gate(text.substr(span.start, span.end - span.start))) {
+            continue;
+        }
+        std::vector<Edit> found;
+        auto reason = correct_sentence(text, span.start, span.end, text_style, found);
+        if (reason) {
+            result.skipped.push_back(Skipped{span.start, span.end, *reason});
+        }
+        result.edits.insert(result.edits.end(), found.begin(), found.end());
+    }
+    result.text = apply_edits(text, result.edits);
+    return result;
+}
+
+std::optional<std::string> Corrector::correct_sentence(const Text &text, size_t start, size_t end,
+                                                       const Style &text_style, std::vector<Edit> &edits) {
+    const Alphabet &alphabet = tokenizer_->alphabet();
+    const ModelInput source = model_input(text, start, end, protected_spans(text, start, end, alphabet), alphabet);
+    if (!source.has_content()) {
+        return std::nullopt;
+    }
+    const auto bound = static_cast<size_t>(generation_.max_source_len);
+    // No piece is longer than max_piece_chars: a longer model input cannot fit, and encoding a huge
+    // unbroken word only to learn that is slow.
+    if (source.text.size() > bound * tokenizer_->max_piece_chars()) {
+        return std::string("too_long");
+    }
+    const std::vector<int> ids = tokenizer_->encode(source.text);
+    if (ids.size() + 1 > bound) {
+        return std::string("too_long");
+    }
+    std::vector<int64_t> src(ids.begin(), ids.end());
+    src.push_back(generation_.eos_id);
+    const DecodeResult decoded = greedy_decode(src);
+    const bool reached_end = !decoded.tokens.empty() && decoded.tokens.back() == generation_.eos_id;
+    const Text output = tokenizer_->decode(decoded.tokens);
+    auto reason = garbled(ids.size() + 1, decoded.tokens.size(), reached_end, word_texts(source.words),
+                          word_texts(words(output)), output, alphabet, source.placeholder, source.placeholders());
+    if (reason) {
+        return reason;
+    }
+    auto found = sentence_edits(text, source, output,
+                                Style::of(TextView(text).substr(start, end - start), text_style));
+    if (!found) {
+        return std::string("pass_through_touched");
+    }
+    edits = std::move(*found);
+    return std::nullopt;
+}
+
+}  // namespace edge_sdk

@@ -1,1 +1,214 @@
+// Replays the Python reference's golden vectors (`edge-sdk golden`) in the core: the corrections
+// through the C ABI exactly as a platform calls it, and the text stages (normalisation, token ids,
+// sentences, model inputs) through the core's internals, so a mismatch says where the two diverge.
+//
+// Needs EDGE_SDK_TEST_BUNDLE (the bundle the goldens were written from) and EDGE_SDK_GOLDEN (one or more
+// golden files, separated by ':'); tests/core/test_native_core.py sets both. Without them the test fails
+// and says how to produce them. EDGE_SDK_REPLAY_REPORT, when set, receives the counts as JSON.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "corrector.h"
+#include "edge_sdk.h"
+#include "model_input.h"
+#include "protect.h"
+#include "segment.h"
+#include "unicode.h"
+
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> split(const std::string &value, char sep) {
+    std::vector<std::string> parts;
+    std::stringstream in(value);
+    for (std::string part; std::getline(in, part, sep);) {
+        if (!part.empty()) {
+            parts.push_back(part);
+        }
+    }
+    return parts;
+}
+
+json correction_json(const edge_sdk_correction *c) {
+    json edits = json::array(), skipped = json::array();
+    for (size_t i = 0; i < edge_sdk_correction_edit_count(c); ++i) {
+        const edge_sdk_edit *e = edge_sdk_correction_edit(c, i);
+        edits.push_back({{"utf8", {e->utf8_start, e->utf8_end}},
+                         {"utf16", {e->utf16_start, e->utf16_end}},
+                         {"original", std::string(e->original, e->original_len)},
+                         {"replacement", std::string(e->replacement, e->replacement_len)},
+                         {"kind", e->kind_name}});
+    }
+    for (size_t i = 0; i < edge_sdk_correction_skipped_count(c); ++i) {
+        const edge_sdk_skipped *s = edge_sdk_correction_skipped(c, i);
+        skipped.push_back({{"utf8", {s->utf8_start, s->utf8_end}},
+                           {"utf16", {s->utf16_start, s->utf16_end}},
+                           {"reason", s->reason}});
+    }
+    size_t len = 0;
+    const char *text = edge_sdk_correction_text(c, &len);
+    return {{"text", std::string(text, len)}, {"edits", edits}, {"skipped", skipped}};
+}
+
+struct Counts {
+    size_t inputs = 0, corrections = 0, normalized = 0, ids = 0, sentences = 0, model_inputs = 0,
+           sentence_ids = 0, tokens = 0;
+    std::map<std::string, std::pair<size_t, size_t>> groups;  // group -> (inputs, correction mismatches)
+};
+
+// Where a mismatching correction first diverged: sentence spans, model inputs, ids, or decoded tokens.
+void diagnose(edge_sdk::Corrector &internal, const edge_sdk::Text &text, const json &golden, Counts &counts,
+              std::string &where) {
+    using namespace edge_sdk;
+    const auto spans = sentences(text);
+    const auto &expected = golden.at("sentences");
+    const auto u8 = utf8_offsets(text);
+    if (spans.size() != expected.size()) {
+        ++counts.sentences;
+        where = "sentences: " + std::to_string(spans.size()) + " vs " + std::to_string(expected.size());
+        return;
+    }
+    const Alphabet &alphabet = internal.tokenizer().alphabet();
+    for (size_t i = 0; i < spans.size(); ++i) {
+        const auto &want = expected[i];
+        if (json{u8[spans[i].start], u8[spans[i].end]} != want.at("utf8")) {
+            ++counts.sentences;
+            where = "sentence " + std::to_string(i) + " span";
+            return;
+        }
+        const auto source = model_input(text, spans[i].start, spans[i].end,
+                                        protected_spans(text, spans[i].start, spans[i].end, alphabet), alphabet);
+        if (encode_utf8(source.text) != want.at("model_input").get<std::string>()) {
+            ++counts.model_inputs;
+            where = "sentence " + std::to_string(i) + " model input: " + encode_utf8(source.text);
+            return;
+        }
+        if (want.at("ids").is_null()) {
+            continue;
+        }
+        const auto ids = internal.tokenizer().encode(source.text);
+        if (json(ids) != want.at("ids")) {
+            ++counts.sentence_ids;
+            where = "sentence " + std::to_string(i) + " ids";
+            return;
+        }
+        if (want.at("tokens").is_null()) {
+            continue;
+        }
+        std::vector<int64_t> src(ids.begin(), ids.end());
+        src.push_back(internal.bundle().manifest().generation->eos_id);
+        const auto decoded = internal.greedy_decode(src);
+        if (json(decoded.tokens) != want.at("tokens")) {
+            ++counts.tokens;
+            where = "sentence " + std::to_string(i) + " decoded tokens " + json(decoded.tokens).dump() + " vs " +
+                    want.at("tokens").dump();
+            return;
+        }
+    }
+    where = "text handling after decoding (guard or edits)";
+}
+
+void replay(const std::string &bundle_path, const std::string &golden_path, Counts &counts) {
+    std::ifstream in(golden_path);
+    ASSERT_TRUE(in) << "cannot read " << golden_path;
+    std::string line;
+    ASSERT_TRUE(std::getline(in, line)) << golden_path << " is empty";
+    const json header = json::parse(line);
+    ASSERT_EQ(header.at("golden"), "edge-sdk-core");
+
+    edge_sdk_bundle *bundle = nullptr;
+    ASSERT_EQ(edge_sdk_bundle_open(bundle_path.c_str(), nullptr, &bundle), EDGE_SDK_OK) << edge_sdk_last_error();
+    ASSERT_EQ(std::string(edge_sdk_bundle_digest(bundle)), header.at("bundle_digest").get<std::string>())
+        << "the golden file was written from another bundle";
+    const std::string backend = header.at("backend"), quantization = header.at("quantization");
+    edge_sdk_model_options options = edge_sdk_model_default_options();
+    options.backend = backend.c_str();
+    options.quantization = quantization.c_str();
+    edge_sdk_corrector *corrector = nullptr;
+    ASSERT_EQ(edge_sdk_corrector_open(bundle, &options, &corrector), EDGE_SDK_OK) << edge_sdk_last_error();
+
+    // The internals, for the stage checks and the diagnosis of a mismatch.
+    auto internal_bundle = edge_sdk::Bundle::open(bundle_path);
+    const auto &artifact = internal_bundle->manifest().artifact(backend, quantization);
+    edge_sdk::Corrector internal(internal_bundle,
+                                 edge_sdk::make_executorch_runner(internal_bundle->path(artifact),
+                                                                  static_cast<size_t>(
+                                                                      internal_bundle->manifest().tokenizer->vocab_size),
+                                                                  0));
+    size_t reported = 0;
+    while (std::getline(in, line)) {
+        const json golden = json::parse(line);
+        const std::string text = golden.at("text");
+        const std::string group = golden.at("group");
+        ++counts.inputs;
+        ++counts.groups[group].first;
+        const edge_sdk::Text decoded = edge_sdk::decode_utf8(text);
+        if (edge_sdk::encode_utf8(edge_sdk::normalize_text(decoded)) != golden.at("normalized").get<std::string>()) {
+            ++counts.normalized;
+        }
+        if (json(internal.tokenizer().encode(edge_sdk::normalize_text(decoded))) != golden.at("ids")) {
+            ++counts.ids;
+        }
+        edge_sdk_correction *correction = nullptr;
+        const edge_sdk_status status = edge_sdk_corrector_correct(corrector, text.data(), text.size(), &correction);
+        json got = status == EDGE_SDK_OK ? correction_json(correction) : json{{"error", edge_sdk_last_error()}};
+        edge_sdk_correction_free(correction);
+        if (got != golden.at("correction")) {
+            ++counts.corrections;
+            ++counts.groups[group].second;
+            std::string where;
+            diagnose(internal, decoded, golden, counts, where);
+            if (reported++ < 20) {
+                ADD_FAILURE() << quantization << " input " << golden.at("id") << " (" << group << ") differs at "
+                              << where << "\n  text:   " << json(text).dump() << "\n  core:   " << got.dump()
+                              << "\n  python: " << golden.at("correction").dump();
+            }
+        }
+    }
+    edge_sdk_corrector_free(corrector);
+    edge_sdk_bundle_free(bundle);
+}
+
+TEST(Replay, GoldenVectorsMatchThePythonReference) {
+    const char *bundle = std::getenv("EDGE_SDK_TEST_BUNDLE");
+    const char *goldens = std::getenv("EDGE_SDK_GOLDEN");
+    ASSERT_TRUE(bundle != nullptr && goldens != nullptr)
+        << "set EDGE_SDK_TEST_BUNDLE to a corrector bundle and EDGE_SDK_GOLDEN to golden files written from it "
+           "(`edge-sdk golden BUNDLE -o FILE`); `make test` runs this through tests/core/test_native_core.py";
+    json report = json::object();
+    for (const auto &path : split(goldens, ':')) {
+        Counts counts;
+        replay(bundle, path, counts);
+        json groups = json::object();
+        for (const auto &[name, value] : counts.groups) {
+            groups[name] = {{"inputs", value.first}, {"mismatches", value.second}};
+        }
+        report[path] = {{"inputs", counts.inputs},
+                        {"correction_mismatches", counts.corrections},
+                        {"normalized_mismatches", counts.normalized},
+                        {"ids_mismatches", counts.ids},
+                        {"diverged_at", {{"sentences", counts.sentences},
+                                         {"model_inputs", counts.model_inputs},
+                                         {"sentence_ids", counts.sentence_ids},
+                                         {"tokens", counts.tokens}}},
+                        {"groups", groups}};
+        EXPECT_GT(counts.inputs, 0u) << path << " holds no inputs";
+        EXPECT_EQ(counts.corrections, 0u) << path;
+        EXPECT_EQ(counts.normalized, 0u) << path;
+        EXPECT_EQ(counts.ids, 0u) << path;
+    }
+    if (const char *out = std::getenv("EDGE_SDK_REPLAY_REPORT")) {
+        std::ofstream(out) << report.dump(2) << "\n";
+    }
+    std::cout << report.dump(2) << "\n";
+}
+
+}  // namespace
