@@ -7,9 +7,35 @@ ifeq ($(CI),true)
 PYTEST_ARGS ?= -m "not slow and not macos"
 endif
 
-.PHONY: install demo test lint clean
+CMAKE := $(VENV)/bin/cmake
+CORE_BUILD := build/core
+# Debian packages the native core builds with (bridges/core/CMakeLists.txt); clang for the fuzzers.
+NATIVE_DEPS := libsentencepiece-dev nlohmann-json3-dev libutf8proc-dev libmbedtls-dev libgtest-dev clang \
+	libclang-rt-14-dev pkg-config
+
+.PHONY: install native-deps core core-fuzz demo test lint clean
 
 install: $(VENV)/.installed
+
+# Installed once per machine (CI: a fresh one per run); a no-op when every package is there.
+native-deps:
+	@dpkg -s $(NATIVE_DEPS) >/dev/null 2>&1 || { \
+		echo "installing the native core's Debian packages: $(NATIVE_DEPS)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			$(NATIVE_DEPS) >/dev/null; }
+
+# The native core against the ExecuTorch libraries of the installed executorch wheel, warnings as errors.
+core: install native-deps
+	$(CMAKE) -S bridges/core -B $(CORE_BUILD) -DCMAKE_BUILD_TYPE=Release -DEDGE_SDK_WERROR=ON \
+		-DEXECUTORCH_ROOT="$$($(PY) -c 'import executorch; print(list(executorch.__path__)[0])')" >/dev/null
+	$(CMAKE) --build $(CORE_BUILD) -j$$(nproc)
+
+# libFuzzer builds (clang, ASan + UBSan) of the manifest parser and of correct().
+core-fuzz: install native-deps
+	$(CMAKE) -S bridges/core -B build/core-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGE_SDK_BUILD_FUZZERS=ON \
+		-DEDGE_SDK_BUILD_TESTS=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+		-DEXECUTORCH_ROOT="$$($(PY) -c 'import executorch; print(list(executorch.__path__)[0])')" >/dev/null
+	$(CMAKE) --build build/core-fuzz -j$$(nproc) --target fuzz_manifest fuzz_correct
 
 # torch==2.13.0 is named in the same pip run so pip takes the CPU wheel instead of a CUDA build.
 $(VENV)/.installed: pyproject.toml
@@ -25,7 +51,9 @@ demo: install
 		"I has a apple and two banana." "We was going to the park yesterday." \
 		"He don't like the the movie." "The informations are very usefull." "This sentence is already correct."
 
-test: install
+# tests/core drives the core's ctest suites, the golden replay and the fuzzers against builds from
+# `core` and `core-fuzz`.
+test: install core core-fuzz
 	$(VENV)/bin/ruff check edge_sdk tests benchmarks
 	$(PY) -m pytest -ra $(PYTEST_ARGS)
 
