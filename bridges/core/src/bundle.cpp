@@ -520,13 +520,22 @@ std::optional<bool> v_bool(const Json *j, const std::string &loc, Problems &p) {
     switch (j->type()) {
     case Json::value_t::boolean: return j->get<bool>();
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned:
+    case Json::value_t::number_unsigned:  // nlohmann's type for every non-negative integer
         if (*j == 0 || *j == 1) return *j == 1;
+        // Beyond int64 (pydantic-core's i64) it is not an int pydantic interprets at all.
+        if (j->is_number_unsigned() && j->get<unsigned long long>() > 9223372036854775807ULL) break;
         p.add(loc, parsing);
         return std::nullopt;
-    case Json::value_t::number_float:
-        if (j->get<double>() == 0.0 || j->get<double>() == 1.0) return j->get<double>() == 1.0;
+    case Json::value_t::number_float: {
+        // pydantic-core reads an integral float inside int64 as that int, anything else as no bool at all.
+        const double d = j->get<double>();
+        if (d == 0.0 || d == 1.0) return d == 1.0;
+        if (d == std::floor(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
+            p.add(loc, parsing);
+            return std::nullopt;
+        }
         break;
+    }
     case Json::value_t::string: {
         std::string s = j->get<std::string>();
         std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; });
