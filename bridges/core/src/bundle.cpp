@@ -1127,7 +1127,7 @@ void check_projection(const std::string &path, const ProjectionSpec &spec) {
     } catch (const nlohmann::json::exception &err) {
         projection_refused(spec.file, err.what());
     }
-    if (!data.is_object()) projection_refused(spec.file, "'" + py_type(data) + "' object has no attribute 'get'");
+    if (!data.is_object()) projection_refused(spec.file, "'" + py_type(data) + "' object is not a mapping");  // {**data}
     const Json zero = 0, one = 1;
     Json ngrams = Json::array();
     if (const auto it = data.find("char_ngrams"); it != data.end()) {
