@@ -335,64 +335,274 @@ std::optional<std::string> utf8_error(const std::string &s) {
 struct RepeatedKey {
     std::string key;
 };
+struct Constant {
+    const char *name;
+};
 struct TooDeep {};
+struct SyntaxError {
+    std::string message;
+};
 
-// nlohmann reports NaN/Infinity as a syntax error at the literal; io.py refuses them by name first.
-std::optional<std::string> json_constant_at(const std::string &text, const nlohmann::json::parse_error &err) {
-    if (std::strstr(err.what(), "while parsing value") == nullptr || err.byte == 0) return std::nullopt;
-    const size_t at = err.byte - 1;  // the character that ended the token
-    auto starts = [&](size_t pos, const char *word) { return text.compare(pos, std::strlen(word), word) == 0; };
-    for (size_t pos = at + 1; pos-- > 0 && at - pos < 9;) {  // the token began at most 8 bytes earlier
-        const bool token_start = pos == 0 || std::strchr(" \t\r\n[,:", text[pos - 1]) != nullptr;
-        if (!token_start) continue;
-        if (starts(pos, "NaN")) return "NaN";
-        if (starts(pos, "Infinity")) return "Infinity";
-        if (starts(pos, "-Infinity")) return "-Infinity";
+std::string to_utf8(const std::u32string &s) {
+    std::string out;
+    for (const char32_t c : s) {
+        if (c >= 0xD800 && c <= 0xDFFF) {  // a lone surrogate from "\ud800": kept distinct, as Python keeps it
+            out += static_cast<char>(0xE0 | (c >> 12));
+            out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            append_utf8(out, static_cast<utf8proc_int32_t>(c));
+        }
     }
-    return std::nullopt;
+    return out;
 }
 
-Json parse_json(const std::string &bytes, const std::string &where) {
-    if (const auto bad = utf8_error(bytes)) throw BundleError(where + ": not valid JSON (" + *bad + ")");
-    if (bytes.compare(0, 3, "\xEF\xBB\xBF") == 0)  // nlohmann skips a BOM; Python's json refuses it
-        throw BundleError(where + ": not valid JSON (Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 "
-                                  "(char 0))");
-    // Repeated keys are reported when their object closes, the smallest first: the object_pairs_hook's
-    // order (innermost object first), so the first refusal is the one Python names.
-    std::vector<std::pair<std::set<std::string>, std::set<std::string>>> objects;
-    const Json::parser_callback_t check = [&](int depth, Json::parse_event_t event, Json &parsed) {
-        switch (event) {
-        case Json::parse_event_t::object_start:
-        case Json::parse_event_t::array_start:
-            if (depth >= kMaxDepth) throw TooDeep{};
-            if (event == Json::parse_event_t::object_start) objects.emplace_back();
-            break;
-        case Json::parse_event_t::key: {
-            auto &[seen, repeated] = objects.back();
-            const auto &key = parsed.get_ref<const std::string &>();
-            if (!seen.insert(key).second) repeated.insert(key);
-            break;
+// CPython 3.11's json scanner (Modules/_json.c and json/decoder.py) re-done over code points, so a
+// document is refused where Python refuses it, with Python's message and position ("Expecting ','
+// delimiter: line 3 column 5 (char 17)"), and with io.py's hooks: NaN/Infinity refused where a value
+// starts, repeated keys when their object closes (innermost first, the smallest key named).
+class PyJsonScanner {
+public:
+    PyJsonScanner(const std::string &utf8, bool io_hooks) : hooks_(io_hooks) {
+        const auto *p = reinterpret_cast<const utf8proc_uint8_t *>(utf8.data());
+        utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(utf8.size());
+        while (left > 0) {  // already validated: every step decodes
+            utf8proc_int32_t cp = 0;
+            const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+            if (n <= 0) break;
+            s_.push_back(static_cast<char32_t>(cp));
+            p += n;
+            left -= n;
         }
-        case Json::parse_event_t::object_end:
-            if (!objects.back().second.empty()) throw RepeatedKey{*objects.back().second.begin()};
-            objects.pop_back();
+    }
+
+    void scan() {
+        size_t i = skip_ws(0);
+        i = skip_ws(value(i, 0));
+        if (i != s_.size()) fail("Extra data", i);
+    }
+
+private:
+    [[noreturn]] void fail(const char *msg, size_t pos) const {
+        size_t line = 1, last_newline = std::string::npos;
+        for (size_t k = 0; k < pos && k < s_.size(); ++k)
+            if (s_[k] == '\n') ++line, last_newline = k;
+        const size_t column = last_newline == std::string::npos ? pos + 1 : pos - last_newline;
+        throw SyntaxError{std::string(msg) + ": line " + std::to_string(line) + " column " + std::to_string(column) +
+                          " (char " + std::to_string(pos) + ")"};
+    }
+    bool at(size_t i, char32_t c) const { return i < s_.size() && s_[i] == c; }
+    bool word(size_t i, const char *w) const {
+        for (size_t k = 0; w[k]; ++k)
+            if (!at(i + k, static_cast<unsigned char>(w[k]))) return false;
+        return true;
+    }
+    bool digit(size_t i) const { return i < s_.size() && s_[i] >= '0' && s_[i] <= '9'; }
+    size_t skip_ws(size_t i) const {
+        while (i < s_.size() && (s_[i] == ' ' || s_[i] == '\t' || s_[i] == '\n' || s_[i] == '\r')) ++i;
+        return i;
+    }
+
+    size_t value(size_t i, int depth) {
+        if (i >= s_.size()) fail("Expecting value", i);
+        switch (s_[i]) {
+        case '"': return string(i + 1, nullptr);
+        case '{': return object(i + 1, depth + 1);
+        case '[': return array(i + 1, depth + 1);
+        case 'n':
+            if (word(i, "null")) return i + 4;
+            break;
+        case 't':
+            if (word(i, "true")) return i + 4;
+            break;
+        case 'f':
+            if (word(i, "false")) return i + 5;
+            break;
+        case 'N':
+            if (word(i, "NaN")) return constant("NaN", i + 3);
+            break;
+        case 'I':
+            if (word(i, "Infinity")) return constant("Infinity", i + 8);
+            break;
+        case '-':
+            if (word(i, "-Infinity")) return constant("-Infinity", i + 9);
             break;
         default: break;
         }
-        return true;
-    };
+        return number(i);
+    }
+
+    size_t constant(const char *name, size_t end) const {
+        if (hooks_) throw Constant{name};
+        return end;
+    }
+
+    size_t number(size_t start) {
+        const size_t end_idx = s_.size() - 1;  // s_ is non-empty here
+        size_t i = start;
+        if (s_[i] == '-') {
+            ++i;
+            if (i > end_idx) fail("Expecting value", start);
+        }
+        if (s_[i] >= '1' && s_[i] <= '9') {
+            ++i;
+            while (digit(i)) ++i;
+        } else if (s_[i] == '0') {
+            ++i;
+        } else {
+            fail("Expecting value", start);
+        }
+        if (i < end_idx && s_[i] == '.' && digit(i + 1)) {
+            i += 2;
+            while (digit(i)) ++i;
+        }
+        if (i < end_idx && (s_[i] == 'e' || s_[i] == 'E')) {
+            const size_t e_start = i++;
+            if (i < end_idx && (s_[i] == '-' || s_[i] == '+')) ++i;
+            while (digit(i)) ++i;
+            if (!digit(i - 1)) i = e_start;  // no exponent digits: the number ends before the 'e'
+        }
+        return i;
+    }
+
+    static int hex(char32_t c) {
+        if (c >= '0' && c <= '9') return static_cast<int>(c - '0');
+        if (c >= 'a' && c <= 'f') return static_cast<int>(c - 'a' + 10);
+        if (c >= 'A' && c <= 'F') return static_cast<int>(c - 'A' + 10);
+        return -1;
+    }
+
+    // From just after the opening quote; returns the index after the closing one.
+    size_t string(size_t end, std::u32string *decoded) {
+        const size_t begin = end - 1, len = s_.size();
+        for (;;) {
+            size_t next = end;
+            char32_t c = 0;
+            for (; next < len; ++next) {
+                c = s_[next];
+                if (c == '"' || c == '\\') break;
+                if (c <= 0x1f) fail("Invalid control character at", next);
+            }
+            if (decoded) decoded->append(s_, end, next - end);
+            if (next < len && c == '"') return next + 1;
+            if (next == len) fail("Unterminated string starting at", begin);
+            ++next;  // past the backslash
+            if (next == len) fail("Unterminated string starting at", begin);
+            c = s_[next];
+            if (c != 'u') {
+                end = next + 1;
+                char32_t out = 0;
+                switch (c) {
+                case '"': out = '"'; break;
+                case '\\': out = '\\'; break;
+                case '/': out = '/'; break;
+                case 'b': out = '\b'; break;
+                case 'f': out = '\f'; break;
+                case 'n': out = '\n'; break;
+                case 'r': out = '\r'; break;
+                case 't': out = '\t'; break;
+                default: fail("Invalid \\escape", end - 2);
+                }
+                if (decoded) decoded->push_back(out);
+                continue;
+            }
+            ++next;
+            end = next + 4;
+            if (end >= len) fail("Invalid \\uXXXX escape", next - 1);
+            char32_t cp = 0;
+            for (; next < end; ++next) {
+                const int h = hex(s_[next]);
+                if (h < 0) fail("Invalid \\uXXXX escape", end - 5);
+                cp = (cp << 4) | static_cast<char32_t>(h);
+            }
+            if (cp >= 0xD800 && cp <= 0xDBFF && end + 6 < len && s_[next] == '\\' && s_[next + 1] == 'u') {
+                next += 2;
+                end += 6;
+                char32_t low = 0;
+                for (; next < end; ++next) {
+                    const int h = hex(s_[next]);
+                    if (h < 0) fail("Invalid \\uXXXX escape", end - 5);
+                    low = (low << 4) | static_cast<char32_t>(h);
+                }
+                if (low >= 0xDC00 && low <= 0xDFFF) {
+                    cp = 0x10000 + (((cp - 0xD800) << 10) | (low - 0xDC00));
+                } else {
+                    end -= 6;  // not a pair: the second escape is read on its own
+                }
+            }
+            if (decoded) decoded->push_back(cp);
+        }
+    }
+
+    size_t object(size_t i, int depth) {
+        if (depth > kMaxDepth) throw TooDeep{};
+        const size_t end_idx = s_.size() - 1;
+        std::set<std::u32string> seen, repeated;
+        i = skip_ws(i);
+        if (i > end_idx || s_[i] != '}') {
+            for (;;) {
+                if (i > end_idx || s_[i] != '"') fail("Expecting property name enclosed in double quotes", i);
+                std::u32string key;
+                i = skip_ws(string(i + 1, &key));
+                if (!seen.insert(key).second) repeated.insert(key);
+                if (i > end_idx || s_[i] != ':') fail("Expecting ':' delimiter", i);
+                i = skip_ws(value(skip_ws(i + 1), depth));
+                if (i <= end_idx && s_[i] == '}') break;
+                if (i > end_idx || s_[i] != ',') fail("Expecting ',' delimiter", i);
+                i = skip_ws(i + 1);
+            }
+        }
+        if (hooks_ && !repeated.empty()) throw RepeatedKey{to_utf8(*repeated.begin())};
+        return i + 1;
+    }
+
+    size_t array(size_t i, int depth) {
+        if (depth > kMaxDepth) throw TooDeep{};
+        const size_t end_idx = s_.size() - 1;
+        i = skip_ws(i);
+        if (i > end_idx || s_[i] != ']') {
+            for (;;) {
+                i = skip_ws(value(i, depth));
+                if (i <= end_idx && s_[i] == ']') break;
+                if (i > end_idx || s_[i] != ',') fail("Expecting ',' delimiter", i);
+                i = skip_ws(i + 1);
+            }
+        }
+        return i + 1;
+    }
+
+    std::u32string s_;
+    bool hooks_;
+};
+
+// json.loads(bytes.decode("utf-8")) as Python runs it, then nlohmann for the value. `io_hooks`: io.py's
+// object_pairs_hook and parse_constant. The reason in parentheses is Python's, except for the two things
+// Python reads and nlohmann cannot hold (a lone surrogate escape, a number beyond a double), refused
+// with nlohmann's reason.
+Json python_json(const std::string &bytes, bool io_hooks) {
+    if (const auto bad = utf8_error(bytes)) throw SyntaxError{*bad};
+    if (bytes.compare(0, 3, "\xEF\xBB\xBF") == 0)  // nlohmann would skip a BOM; Python's json refuses it
+        throw SyntaxError{"Unexpected UTF-8 BOM (decode using utf-8-sig): line 1 column 1 (char 0)"};
+    PyJsonScanner(bytes, io_hooks).scan();
     try {
-        return Json::parse(bytes, check);
+        return Json::parse(bytes);
+    } catch (const nlohmann::json::exception &err) {
+        throw SyntaxError{err.what()};
+    }
+}
+
+Json parse_json(const std::string &bytes, const std::string &where) {
+    try {
+        return python_json(bytes, true);
+    } catch (const SyntaxError &err) {
+        throw BundleError(where + ": not valid JSON (" + err.message + ")");
     } catch (const RepeatedKey &r) {
         throw BundleError(where + ": key " + py_str(r.key) + " appears twice in one object");
+    } catch (const Constant &c) {
+        throw BundleError(where + ": " + c.name + " is not JSON (not a number a manifest can hold)");
     } catch (const TooDeep &) {
+        // Python gives up with a RecursionError near 1000 levels (a traceback, not a BundleError).
         throw BundleError(where + ": not valid JSON (nested deeper than " + std::to_string(kMaxDepth) + " levels)");
-    } catch (const nlohmann::json::parse_error &err) {
-        if (const auto name = json_constant_at(bytes, err))
-            throw BundleError(where + ": " + *name + " is not JSON (not a number a manifest can hold)");
-        throw BundleError(where + ": not valid JSON (" + err.what() + ")");
-    } catch (const nlohmann::json::exception &err) {  // e.g. 1e400: out of range of a double
-        throw BundleError(where + ": not valid JSON (" + err.what() + ")");
     }
 }
 
@@ -1116,16 +1326,12 @@ std::string unsupported(const char *op, const Json &a, const Json &b) {
 void check_projection(const std::string &path, const ProjectionSpec &spec) {
     const std::string data_bytes = read_regular_file(path);
     Json data;
-    if (const auto bad = utf8_error(data_bytes)) projection_refused(spec.file, *bad);
     try {
-        data = Json::parse(data_bytes, [](int depth, Json::parse_event_t, Json &) {
-            if (depth >= kMaxDepth) throw TooDeep{};
-            return true;
-        });
+        data = python_json(data_bytes, false);
+    } catch (const SyntaxError &err) {
+        projection_refused(spec.file, err.message);
     } catch (const TooDeep &) {
         projection_refused(spec.file, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
-    } catch (const nlohmann::json::exception &err) {
-        projection_refused(spec.file, err.what());
     }
     if (!data.is_object()) projection_refused(spec.file, "'" + py_type(data) + "' object is not a mapping");  // {**data}
     const Json zero = 0, one = 1;
