@@ -1,27 +1,31 @@
 // load_bundle of edge_sdk/bundle/io.py in C++: the same checks, in the same order, so a bundle refused by
 // one is refused by the other with the same first reason.
 //
-// Which messages equal Python's, byte for byte (given the same root string):
+// Which messages equal Python's, byte for byte (given the same root string; checked by
+// tests/test_bundle.cpp and by differential runs of both on thousands of tampered manifests):
 //  - every message io.py writes itself: symlinked manifest, "is not a bundle", the expected digest ones,
 //    "key 'x' appears twice in one object", "NaN is not JSON ...", "a JSON object is needed, not list",
 //    "no schema_version", "schema_version '1' is not supported ...", "bundle file missing", the link /
 //    folder / not-a-regular-file refusals, size and sha256 mismatches, and sha256_path's link refusal;
-//  - "not valid JSON (...)" for bytes that are not UTF-8 (CPython's UnicodeDecodeError text is
-//    reproduced) and for a leading BOM;
+//  - "not valid JSON (...)": CPython's UnicodeDecodeError and json.JSONDecodeError texts, positions
+//    included (PyJsonScanner re-does CPython 3.11's scanner), and its BOM refusal;
 //  - the manifest model's own validator messages (manifest.py: file names, "cannot list itself", "at
 //    least one artifact", "exactly one of tokenizer or projection", the generation/labels rules, the
 //    token and projection problems, "listed more than once"), with Python's repr of values;
 //  - the pydantic messages for missing fields, extra fields, wrong types, patterns, bounds, literals,
 //    tuples, lists and dictionaries ("Field required", "Extra inputs are not permitted", "Input should
 //    be a valid integer", "String should match pattern '^[0-9a-f]{64}$'", ...), their locations
-//    ("artifacts.0.file"), their order (fields in declaration order, then extra keys) and the cut to 5;
-//  - assets.py's projection.json messages for settings that differ, missing fields, unknown fields,
-//    values __post_init__ refuses and JSON that is not an object.
-// Only the same shape ("<path>: not valid JSON (<reason>)", "projection.json: not valid projection
-// settings (<reason>)"), with nlohmann's reason instead of Python's json module's, for syntax errors.
-// Where the C++ core is stricter than Python (documented, never written by edge-sdk build): integers
-// outside 64 bits, lone surrogate escapes ("\ud800"), numbers overflowing a double, nesting deeper than
-// kMaxDepth, and non-UTF-8 names inside a folder artifact (Python fails on those with a traceback).
+//    ("artifacts.0.file"), their order (fields in declaration order, then extra keys) and the cut to 5,
+//    with pydantic's lax coercions ("12" and 12.0 are integers, "yes" a boolean) accepted as Python does;
+//  - assets.py's projection.json messages (settings that differ, missing or unknown fields, values
+//    ProjectionSettings.__post_init__ refuses, Python's TypeError texts, JSON errors).
+// Only the same shape, where this core is stricter than Python (edge-sdk build never writes these):
+// integers outside 64 bits ("Input should be an integer that fits in 64 bits"; Python ints are
+// unbounded, and nlohmann holds integers beyond 2^64 as floats, so Python's repr of them differs), lone
+// surrogate escapes ("\ud800") and numbers beyond a double ("1e400"), which Python reads and nlohmann
+// refuses (its reason in the parentheses), nesting deeper than kMaxDepth (Python: a RecursionError
+// traceback near 1000), non-UTF-8 names inside a folder artifact and unreadable files (Python: a
+// traceback), and a tokenizer that does not fit the manifest (refused by tokenizer.cpp, see open()).
 #include "bundle.h"
 
 #include <fcntl.h>
