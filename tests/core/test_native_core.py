@@ -132,6 +132,18 @@ def _tamper_cases(bundle_root: Path, tmp_path: Path):
     def truncate(root: Path) -> None:
         (root / artifact).write_bytes((root / artifact).read_bytes()[:-10])
 
+    def corrupt_tokenizer(root: Path) -> None:
+        # Garbage with honest checksums: only the input-asset check (the tokenizer must load) can refuse it.
+        import hashlib
+
+        data = b"not a sentencepiece model" * 10
+        (root / "tokenizer.model").write_bytes(data)
+        text = (root / "manifest.json").read_text()
+        tok = manifest["tokenizer"]
+        text = text.replace(tok["sha256"], hashlib.sha256(data).hexdigest())
+        text = text.replace(f'"size_bytes": {tok["size_bytes"]}', f'"size_bytes": {len(data)}')
+        (root / "manifest.json").write_text(text)
+
     def link(root: Path) -> None:
         (root / "tokenizer.model").unlink()
         (root / "tokenizer.model").symlink_to("/etc/hostname")
@@ -148,6 +160,7 @@ def _tamper_cases(bundle_root: Path, tmp_path: Path):
         "modified artifact": flip,
         "truncated artifact": truncate,
         "symlinked tokenizer": link,
+        "corrupt tokenizer": corrupt_tokenizer,
     }
 
 

@@ -15,6 +15,7 @@
 #include "corrector.h"
 #include "errors.h"
 #include "runner.h"
+#include "tokenizer.h"
 #include "unicode.h"
 
 using namespace edge_sdk;
@@ -172,6 +173,11 @@ edge_sdk_status edge_sdk_bundle_open(const char *path, const edge_sdk_bundle_opt
         }
         auto handle = std::make_unique<edge_sdk_bundle>();
         handle->bundle = Bundle::open(path, o);
+        // load_bundle's input-asset check: a tokenizer that does not load or disagrees with the manifest is
+        // a bundle error at open, as in Python, not a surprise when a corrector opens later.
+        if (handle->bundle->manifest().tokenizer) {
+            load_tokenizer(*handle->bundle);
+        }
         const std::filesystem::path root = std::filesystem::absolute(handle->bundle->root());
         for (const Artifact &a : handle->bundle->manifest().artifacts) {
             handle->artifacts.push_back({a.file, (root / a.file).lexically_normal().string(), a.backend,
