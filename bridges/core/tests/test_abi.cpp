@@ -429,7 +429,7 @@ TEST_F(Abi, SeparateCorrectorsRunOnSeparateThreads) {
     for (auto &t : threads) {
         t.join();
     }
-    // The default quantization is the first listed (fp32 in the test bundle); compare with that.
+    // Both threads opened the default (first listed) artifact; compare with one opened here.
     CorrectorHandle first;
     ASSERT_EQ(edge_sdk_corrector_open(bundle_.bundle, nullptr, &first.corrector), EDGE_SDK_OK);
     const std::string fp = correct(first.corrector, text);
