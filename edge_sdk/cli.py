@@ -254,6 +254,36 @@ def verify(
         raise typer.Exit(1)
 
 
+@app.command("golden")
+def golden(
+    bundle_dir: Annotated[Path, typer.Argument(help="Corrector bundle folder.", metavar="BUNDLE")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSON-lines file to write.")],
+    backend: Annotated[str, typer.Option(help="Runtime whose results the core must reproduce.")] = "executorch",
+    quantization: Annotated[str, typer.Option(help="The artifact's quantization (fp32, int8, …).")] = "int8",
+    limit: Annotated[int | None, typer.Option(
+        help="Keep N inputs spread over every group (CI); default all (≥ 10,000).", min=1)] = None,
+) -> None:
+    """Golden vectors for the native core: each input's sentences, model ids, decoded tokens and correction
+    from GrammarCorrector.correct (docs/text-handling.md, "Golden vectors")."""
+    from edge_sdk.verify.core_golden import write_core_golden
+
+    _check_output(out, "--out", "core-golden.jsonl", _files_in(bundle_dir))
+    try:
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("correcting golden inputs", total=None)
+            summary = write_core_golden(bundle_dir, out, backend, quantization, limit,
+                                        lambda done, total: progress.update(task, completed=done, total=total))
+    except (*_user_errors(), ValueError) as err:
+        raise _fail(str(err)) from None
+    except OSError as err:
+        raise _fail(f"--out: {_os_error(err)}") from None
+    console.print(f"wrote {summary.inputs:,} inputs ({summary.sentences:,} sentences, {summary.edits:,} edits, "
+                  f"{summary.skipped:,} skipped) from {summary.backend}/{summary.quantization} to "
+                  f"{escape(str(out))} in {summary.seconds:.0f} s", highlight=False)
+
+
 def _write_report(path: Path, bundle: object, **results: object) -> None:
     from edge_sdk.verify.report import write_report
 
@@ -275,7 +305,8 @@ def run(
     detector: Annotated[Path | None, typer.Option(
         help="An error-detector bundle: correct only if it says the text has an error.")] = None,
     json_lines: Annotated[bool, typer.Option(
-        "--json", help="One JSON object per input: text, edits (code-point offsets), skipped sentences.")] = False,
+        "--json", help="One JSON object per input: text, edits (code-point and UTF-16 offsets, kind), "
+        "skipped sentences.")] = False,
 ) -> None:
     """Correct each TEXT in a real on-device runtime (a classifier bundle: label it).
 
@@ -313,7 +344,7 @@ def run(
                 for s in result.skipped:
                     err_console.print(f"[yellow]left unchanged[/] ({s.reason}): {escape(_clip(text[s.start:s.end]))}",
                                       highlight=False)
-                print(_correction_json(result) if json_lines else result.text, flush=True)
+                print(_correction_json(text, result) if json_lines else result.text, flush=True)
     except _user_errors() as err:
         raise _fail(str(err)) from None
     if failed:
@@ -338,11 +369,17 @@ def _readable_texts(texts: list[str], failed: list[int], json_lines: bool) -> It
             print(json.dumps({"argument": i, "error": str(err)}) if json_lines else "", flush=True)
 
 
-def _correction_json(result: object) -> str:
+def _correction_json(text: str, result: object) -> str:
+    """start/end in code points of the input; utf16: the same offsets in UTF-16 code units (a UI's String)."""
+    def utf16(offset: int) -> int:
+        return len(text[:offset].encode("utf-16-le")) // 2
+
     return json.dumps({"text": result.text,
-                       "edits": [{"start": e.start, "end": e.end, "original": e.original,
-                                  "replacement": e.replacement, "kind": e.kind} for e in result.edits],
-                       "skipped": [{"start": s.start, "end": s.end, "reason": s.reason} for s in result.skipped]},
+                       "edits": [{"start": e.start, "end": e.end, "utf16": [utf16(e.start), utf16(e.end)],
+                                  "original": e.original, "replacement": e.replacement, "kind": e.kind}
+                                 for e in result.edits],
+                       "skipped": [{"start": s.start, "end": s.end, "utf16": [utf16(s.start), utf16(s.end)],
+                                    "reason": s.reason} for s in result.skipped]},
                       ensure_ascii=False)
 
 

@@ -37,3 +37,19 @@ def spm_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from edge_sdk.tokenizer import train_sentencepiece
 
     return train_sentencepiece(SEED_CORPUS, tmp_path_factory.mktemp("spm") / "spm.model", vocab_size=400)
+
+
+@pytest.fixture(scope="session")
+def default_bundle(tmp_path_factory: pytest.TempPathFactory):
+    """The shipped corrector in ExecuTorch (int8, fp32) and LiteRT (int8), built from the built-in default config
+    once per run with only the artifacts the tests drive (reliability tests, the native core's replay)."""
+    from edge_sdk.build import build_bundle
+    from edge_sdk.config import load_config
+
+    config = load_config(None)
+    config.targets = {name: t for name, t in config.targets.items() if name in ("executorch", "tflite")}
+    for name, target in config.targets.items():
+        # int8 first: the artifact apps ship and the one picked when no quantization is named. ExecuTorch
+        # fp32 too: the native core's golden replay proves parity for both.
+        target.quantization = ["int8", "fp32"] if name == "executorch" else ["int8"]
+    return build_bundle(config, tmp_path_factory.mktemp("default") / "grammar-corrector", log=lambda _m: None)

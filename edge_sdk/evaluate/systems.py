@@ -1,4 +1,5 @@
-"""Systems to evaluate: the baselines and an EdgeFormer checkpoint (batched eager greedy decoding)."""
+"""Systems to evaluate: the baselines, an EdgeFormer checkpoint in eager PyTorch and a bundle's runtimes, the
+last two through the same `correct()` pipeline the app runs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from edge_sdk.generation.source import normalize_text
+from edge_sdk.generation.corrector import SessionCorrector
 from edge_sdk.models.edgeformer import EdgeFormer
 from edge_sdk.models.weights import load_state_strict, read_weights
 from edge_sdk.tokenizer import SentencePieceTokenizer
@@ -57,43 +58,39 @@ def load_checkpoint(weights: Path, tokenizer: Path) -> tuple[EdgeFormer, Sentenc
     return model.eval(), SentencePieceTokenizer(tokenizer)
 
 
-@torch.no_grad()
-def edgeformer_correct(model: EdgeFormer, tokenizer: SentencePieceTokenizer, sources: Sequence[str],
-                       batch_size: int = 64) -> list[str]:
+def eager_corrector(model: EdgeFormer, tokenizer: SentencePieceTokenizer) -> SessionCorrector:
+    """The app's `correct()` pipeline over eager PyTorch: the same text handling as the bundle's runtimes."""
+    from edge_sdk.bundle.manifest import GenerationSettings
+    from edge_sdk.models.family import FAMILIES
+    from edge_sdk.models.session import EagerSession
+
     c = model.config
-    out: list[str] = [""] * len(sources)
-    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
-    for k in range(0, len(order), batch_size):
-        idx = order[k:k + batch_size]
-        ids = [[*tokenizer.encode(normalize_text(sources[i]))[: c.max_source_len - 1], c.eos_id] for i in idx]
-        src = torch.full((len(ids), max(map(len, ids))), c.pad_id, dtype=torch.long)
-        for row, seq in enumerate(ids):
-            src[row, : len(seq)] = torch.tensor(seq)
-        memory_kv, memory_bias = model.encode(src)
-        prev = torch.full((len(ids), 1), c.eos_id, dtype=torch.long)
-        done = torch.zeros(len(ids), dtype=torch.bool)
-        for _ in range(c.max_target_len - 1):
-            nxt = model.decode(prev, memory_kv, memory_bias)[:, -1].argmax(-1)
-            nxt = torch.where(done, torch.full_like(nxt, c.pad_id), nxt)
-            prev = torch.cat([prev, nxt[:, None]], dim=1)
-            done |= nxt == c.eos_id
-            if done.all():
-                break
-        for row, i in enumerate(idx):
-            tokens = [t for t in prev[row, 1:].tolist() if t not in (c.pad_id,)]
-            if c.eos_id in tokens:
-                tokens = tokens[: tokens.index(c.eos_id)]
-            out[i] = tokenizer.decode(tokens)
-    return out
+    generation = GenerationSettings(decoder_start_id=c.eos_id, eos_id=c.eos_id, max_source_len=c.max_source_len,
+                                    max_target_len=c.max_target_len)
+    return SessionCorrector(EagerSession(FAMILIES.get("edgeformer").export_methods(model)), tokenizer, generation)
+
+
+def edgeformer_correct(model: EdgeFormer, tokenizer: SentencePieceTokenizer, sources: Sequence[str]) -> list[str]:
+    """Eager PyTorch through `correct()` (sentences, pass-through, guard, edits): whole inputs, never truncated."""
+    corrector = eager_corrector(model, tokenizer)
+    threads = torch.get_num_threads()
+    # One sentence at a time with tensors this small: extra threads only wait on each other (20x slower
+    # with 2 threads on a busy 2-core machine).
+    torch.set_num_threads(1)
+    try:
+        return [corrector.correct(text).text for text in sources]
+    finally:
+        torch.set_num_threads(threads)
 
 
 def bundle_correct(bundle: Path, artifact: str, sources: Sequence[str]) -> list[str]:
     """Correct in a bundle artifact's real runtime (`executorch/int8`), to measure what quantization costs.
 
-    Over-long sentences are truncated as in the eager path, so both are scored on the same inputs.
+    The app's path, `GrammarCorrector.correct(text).text`, on whole inputs, as `edgeformer_correct` does
+    eagerly: the two differ only in the runtime.
     """
     from edge_sdk.generation.corrector import GrammarCorrector
 
     backend, _, quantization = artifact.partition("/")
     corrector = GrammarCorrector(bundle, backend, quantization or None)
-    return [corrector.decode_text(text, truncate=True) for text in sources]
+    return [corrector.correct(text).text for text in sources]

@@ -1,4 +1,4 @@
-"""Detector + corrector on the phone: the small ProFormer decides whether the EdgeFormer runs at all.
+"""Detector + corrector on the phone: the small ProFormer decides, per sentence, whether the EdgeFormer runs.
 
 Most text a user types is already correct; skipping the seq2seq decoder for it saves the bulk of the
 latency and battery. The price is the errors the detector misses, which stay uncorrected: `evaluate`
@@ -13,20 +13,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from edge_sdk.generation.classifier import TextClassifier
-from edge_sdk.generation.corrector import GrammarCorrector
+from edge_sdk.generation.corrector import SessionCorrector
+from edge_sdk.text import Correction
 
 
 @dataclass(frozen=True)
 class CascadeResult:
     text: str
-    corrected: bool  # False: the detector said `correct` and the corrector did not run
-    error_probability: float
-    detect_ms: float
-    correct_ms: float
+    corrected: bool  # the corrector ran on at least one sentence; False: the detector passed them all
+    error_probability: float  # the highest p(error) over the sentences; 0.0 for text with no sentence
+    detect_ms: float  # in the detector, all sentences together
+    correct_ms: float  # the rest of the call: text handling and the corrector on the flagged sentences
+    correction: Correction  # edits and skipped sentences; sentences the detector passed are in neither
 
 
 class Cascade:
-    def __init__(self, detector: TextClassifier, corrector: GrammarCorrector, error_label: str = "error",
+    """Per sentence, as the native core (edge_sdk_cascade_correct): the detector reads each sentence and
+    the corrector runs only on those with p(error) >= threshold; the others are left as typed."""
+
+    def __init__(self, detector: TextClassifier, corrector: SessionCorrector, error_label: str = "error",
                  threshold: float = 0.5) -> None:
         if error_label not in detector.labels:
             raise ValueError(f"detector labels {detector.labels} have no {error_label!r}")
@@ -34,20 +39,28 @@ class Cascade:
         self.error_label, self.threshold = error_label, threshold
 
     def correct(self, text: str) -> CascadeResult:
+        probabilities: list[float] = []
+        detect_s = 0.0
+
+        def flagged(sentence: str) -> bool:
+            nonlocal detect_s
+            started = time.perf_counter()
+            p_error = self.detector.classify(sentence).probabilities[self.error_label]
+            detect_s += time.perf_counter() - started
+            probabilities.append(p_error)
+            return p_error >= self.threshold
+
         started = time.perf_counter()
-        p_error = self.detector.classify(text).probabilities[self.error_label]
-        detected = time.perf_counter()
-        if p_error < self.threshold:
-            return CascadeResult(text, False, p_error, (detected - started) * 1e3, 0.0)
-        output = self.corrector.correct(text).text
-        return CascadeResult(output, True, p_error, (detected - started) * 1e3,
-                             (time.perf_counter() - detected) * 1e3)
+        correction = self.corrector.correct(text, gate=flagged)
+        total_s = time.perf_counter() - started
+        return CascadeResult(correction.text, any(p >= self.threshold for p in probabilities),
+                             max(probabilities, default=0.0), detect_s * 1e3, (total_s - detect_s) * 1e3, correction)
 
 
 @dataclass(frozen=True)
 class CascadeReport:
     sentences: int
-    skipped: float  # share of sentences the corrector never saw
+    skipped: float  # share of inputs the corrector never saw (the detector passed all their sentences)
     skipped_with_error: float  # share of erroneous sentences skipped (missed corrections)
     cascade_ms: float  # mean end-to-end per sentence with the detector in front
     corrector_only_ms: float  # mean per sentence running the corrector on everything

@@ -7,15 +7,19 @@ core implements too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from edge_sdk.bundle.io import Bundle, load_bundle
+from edge_sdk.bundle.manifest import GenerationSettings
 from edge_sdk.export import BACKENDS
-from edge_sdk.generation.greedy import greedy_decode
+from edge_sdk.generation.greedy import Session, greedy_decode
 from edge_sdk.generation.source import check_text, normalize_text, prepare_source
 from edge_sdk.text import (
     Correction,
     Edit,
+    ModelInput,
     Skipped,
     Style,
     apply_edits,
@@ -29,21 +33,33 @@ from edge_sdk.text import words as split_words
 from edge_sdk.tokenizer import SentencePieceTokenizer
 
 
-class GrammarCorrector:
-    def __init__(self, bundle: Bundle | Path, backend: str = "executorch", quantization: str | None = None) -> None:
-        self.bundle = bundle if isinstance(bundle, Bundle) else load_bundle(Path(bundle))
-        manifest = self.bundle.manifest
-        if manifest.family != "edgeformer" or manifest.tokenizer is None:
-            raise ValueError(f"bundle {manifest.name} is a {manifest.family} model, not a corrector")
-        self.artifact = manifest.artifact(backend, quantization)
-        self.session = BACKENDS.get(backend).load(self.bundle.path(self.artifact), self.artifact.methods)
-        self.tokenizer = SentencePieceTokenizer(self.bundle.path(manifest.tokenizer))
-        self.alphabet = self.tokenizer.alphabet
-        self._max_piece_chars = self.tokenizer.max_piece_chars
+@dataclass(frozen=True)
+class SentenceTrace:
+    """What `correct()` did with one sentence, for golden vectors and debugging (`correct(trace=...)`)."""
 
-    def correct(self, text: str) -> Correction:
+    start: int  # code points of the input text
+    end: int
+    model_input: ModelInput | None  # None: the gate left the sentence as typed
+    ids: list[int] | None  # the model input's ids without </s>; None when it was not encoded
+    tokens: list[int] | None  # decoded ids, </s> included when reached; None when nothing was decoded
+    skipped: str | None  # the reason it was left as typed (Correction.skipped), or None
+
+
+class SessionCorrector:
+    """`correct(text)` over any session greedy_decode drives: a bundle's runtime (GrammarCorrector) or eager
+    PyTorch (evaluation), so that the two differ only in the session, never in the text handling."""
+
+    def __init__(self, session: Session, tokenizer: SentencePieceTokenizer, generation: GenerationSettings) -> None:
+        self.session, self.tokenizer, self.generation = session, tokenizer, generation
+        self.alphabet = tokenizer.alphabet
+        self._max_piece_chars = tokenizer.max_piece_chars
+
+    def correct(self, text: str, gate: Callable[[str], bool] | None = None, *,
+                trace: Callable[[SentenceTrace], None] | None = None) -> Correction:
         """Correct every sentence of `text`; layout, pass-through spans and unchanged words stay as they are.
 
+        `gate(sentence)` decides per sentence whether the model runs (the cascade's detector): a sentence it
+        refuses is left as typed and not listed as skipped. `trace` receives one SentenceTrace per sentence.
         Raises InputError for text that is not a valid str or longer than MAX_TEXT_CHARS; anything else
         the model cannot handle is passed through and listed in `Correction.skipped`.
         """
@@ -53,42 +69,69 @@ class GrammarCorrector:
         # The whole text's style once: a sentence without apostrophes or quotes of its own falls back to it.
         text_style = Style.of(text)
         for span in split_sentences(text):
-            found, reason = self._correct_sentence(text, span.start, span.end, text_style)
+            if gate is not None and not gate(text[span.start:span.end]):
+                if trace is not None:
+                    trace(SentenceTrace(span.start, span.end, None, None, None, None))
+                continue
+            found, reason = self._correct_sentence(text, span.start, span.end, text_style, trace)
             if reason is not None:
                 skipped.append(Skipped(span.start, span.end, reason))
             edits += found
         return Correction(apply_edits(text, edits), edits, skipped)
 
-    def _correct_sentence(self, text: str, start: int, end: int, text_style: Style) -> tuple[list[Edit], str | None]:
+    def _correct_sentence(self, text: str, start: int, end: int, text_style: Style,
+                          trace: Callable[[SentenceTrace], None] | None = None) -> tuple[list[Edit], str | None]:
         source = model_input(text, start, end, protected_spans(text, start, end, self.alphabet), self.alphabet)
+        ids: list[int] | None = None
+        tokens: list[int] | None = None
+
+        def done(found: list[Edit], reason: str | None) -> tuple[list[Edit], str | None]:
+            if trace is not None:
+                trace(SentenceTrace(start, end, source, ids, tokens, reason))
+            return found, reason
+
         if not source.has_content:
-            return [], None
-        gen = self.bundle.manifest.generation
+            return done([], None)
+        gen = self.generation
         if len(source.text) > gen.max_source_len * self._max_piece_chars:
-            return [], "too_long"
+            return done([], "too_long")
         ids = self.tokenizer.encode(source.text)
         if len(ids) + 1 > gen.max_source_len:
-            return [], "too_long"
+            return done([], "too_long")
         result = greedy_decode(self.session, [*ids, gen.eos_id], gen.decoder_start_id, gen.eos_id,
                                gen.max_target_len)
+        tokens = result.tokens
         reached_end = bool(result.tokens) and result.tokens[-1] == gen.eos_id
         output = self.tokenizer.decode(result.tokens)
         out_words = [w.text for w in split_words(output)]
         reason = garbled(len(ids) + 1, len(result.tokens), reached_end, [w.text for w in source.words], out_words,
                          output, self.alphabet, source.placeholder, source.placeholders)
         if reason is not None:
-            return [], reason
+            return done([], reason)
         found = sentence_edits(text, source, output, Style.of(text[start:end], text_style))
         if found is None:
-            return [], "pass_through_touched"
-        return found, None
+            return done([], "pass_through_touched")
+        return done(found, None)
 
     def decode_text(self, text: str, truncate: bool = False) -> str:
-        """The model's raw output for one sentence, no pass-through or edits: what evaluation scores, so
-        the bundle's runtimes are compared with eager PyTorch on the same inputs."""
+        """The model's raw output for one sentence, no pass-through or edits (to look at what the model
+        itself writes, e.g. its loops)."""
         if not normalize_text(text):
             return text
-        gen = self.bundle.manifest.generation
+        gen = self.generation
         src = prepare_source(self.tokenizer, text, gen.max_source_len, truncate=truncate)
         result = greedy_decode(self.session, src, gen.decoder_start_id, gen.eos_id, gen.max_target_len)
         return self.tokenizer.decode(result.tokens)
+
+
+class GrammarCorrector(SessionCorrector):
+    """A corrector bundle's artifact in its real runtime."""
+
+    def __init__(self, bundle: Bundle | Path, backend: str = "executorch", quantization: str | None = None) -> None:
+        self.bundle = bundle if isinstance(bundle, Bundle) else load_bundle(Path(bundle))
+        manifest = self.bundle.manifest
+        if manifest.family != "edgeformer" or manifest.tokenizer is None or manifest.generation is None:
+            raise ValueError(f"bundle {manifest.name} is a {manifest.family} model, not a corrector")
+        self.artifact = manifest.artifact(backend, quantization)
+        super().__init__(BACKENDS.get(backend).load(self.bundle.path(self.artifact), self.artifact.methods),
+                         SentencePieceTokenizer(self.bundle.path(manifest.tokenizer)), manifest.generation)

@@ -1,7 +1,5 @@
-"""What every reliability test needs: the CLI in a real subprocess, and the real default bundle.
-
-The default bundle is built once per run with only the artifacts these tests drive (ExecuTorch and
-LiteRT, int8), so the hostile-input tests use the shipped model and tokenizer, not a toy.
+"""What every reliability test needs: the CLI in a real subprocess (and, from tests/conftest.py, the real
+default bundle, so the hostile-input tests use the shipped model and tokenizer, not a toy).
 """
 
 from __future__ import annotations
@@ -35,19 +33,6 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     assert "Traceback" not in result.stderr, result.stderr
     assert "error:" in result.stderr, result.stderr
     return " ".join(result.stderr.split())
-
-
-@pytest.fixture(scope="session")
-def default_bundle(tmp_path_factory: pytest.TempPathFactory):
-    """The shipped corrector in ExecuTorch and LiteRT (int8), built from the built-in default config."""
-    from edge_sdk.build import build_bundle
-    from edge_sdk.config import load_config
-
-    config = load_config(None)
-    config.targets = {name: t for name, t in config.targets.items() if name in ("executorch", "tflite")}
-    for target in config.targets.values():
-        target.quantization = ["int8"]
-    return build_bundle(config, tmp_path_factory.mktemp("default") / "grammar-corrector", log=lambda _m: None)
 
 
 @pytest.fixture(scope="module")

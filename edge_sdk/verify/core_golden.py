@@ -1,0 +1,224 @@
+"""Golden vectors for the native core: what `GrammarCorrector.correct` does with each of ≥ 10,000 texts.
+
+The native core (bridges/core/) must give exactly these results. Every record comes from the real
+`correct()` path (its per-sentence trace), never from a re-implementation of it. JSON lines: a header,
+then one object per input (docs/text-handling.md, "Golden vectors for the native core").
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from edge_sdk.bundle.io import Bundle, load_bundle
+from edge_sdk.fileio import write_bytes_atomic
+from edge_sdk.generation.corrector import GrammarCorrector, SentenceTrace
+from edge_sdk.generation.source import InputError, check_text, normalize_text
+from edge_sdk.projection.golden import EDGE_CASES
+
+GOLDEN_NAME, GOLDEN_VERSION = "edge-sdk-core", 1
+GROUPS = ("empty", "unicode", "paragraph", "long", "test_src", "test_tgt", "seed")
+MIN_INPUTS = 10_000
+PARAGRAPHS, LONG_SENTENCES = 1_600, 240
+_SEED = 20240611  # every generated input is a function of this and the packaged text files
+
+EMPTY = [
+    "", " ", "   ", "\t", " \t ", "\n", "\n\n", "\r\n", " \r\n ", "\u000b\u000c", "\u00a0", "\u3000", "\u2028",
+    "\u200b", "\u200b\u200b", "\u200d", "\ufeff", "\u2060", "\u00ad", " \u200b \n",
+    "😀", "😀😀", "👍🏽", "👨‍👩‍👧", "🇫🇷", "❤️", "🙂 🙂", "\n😀\n", "🎉🎉🎉 ", "✨",
+]
+# Mixed into paragraphs: typography and pass-through spans next to ordinary sentences.
+_DECORATIONS = [" 🙂", " 👍🏽", " (see https://example.com/a?b=1)", " Mail anna@example.org.", " #weekend",
+                " It costs $5.99.", " ✨✨"]
+_SEPARATORS = [" ", "  ", "\n", "\n\n", " \r\n"]
+
+
+@dataclass(frozen=True)
+class GoldenInput:
+    group: str
+    text: str
+
+
+def _asset_lines(*parts: str) -> list[str]:
+    path = files("edge_sdk").joinpath("assets", *parts)
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _hostile_texts() -> list[str]:
+    """benchmarks/hostile_text.py's texts that correct() takes (valid Unicode str within MAX_TEXT_CHARS)."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "hostile_text.py"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: the golden inputs include benchmarks/hostile_text.py's texts; run "
+                                "from a checkout of the repository")
+    spec = importlib.util.spec_from_file_location("_edge_sdk_hostile_text", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    texts = []
+    for case in module.cases():
+        try:
+            texts.append(check_text(case.text))
+        except InputError:  # bytes, lone surrogates (JSON cannot carry them), over MAX_TEXT_CHARS
+            continue
+    return texts
+
+
+def _curly(sentence: str, rng: random.Random) -> str:
+    choice = rng.randrange(4)
+    if choice == 0:
+        return sentence.replace("'", "’")
+    if choice == 1:
+        return f"“{sentence}”"
+    if choice == 2:
+        return sentence.replace(" - ", " — ")
+    return sentence + rng.choice(_DECORATIONS)
+
+
+def _paragraphs(sentences: Sequence[str], rng: random.Random, count: int) -> list[str]:
+    out = []
+    for _ in range(count):
+        parts = [rng.choice(sentences) for _ in range(rng.randint(2, 6))]
+        parts = [_curly(p, rng) if rng.random() < 0.2 else p for p in parts]
+        text = parts[0]
+        for part in parts[1:]:
+            text += rng.choice(_SEPARATORS) + part
+        out.append(text)
+    return out
+
+
+def _long_sentences(sentences: Sequence[str], rng: random.Random, count: int,
+                    too_long: Callable[[str], bool]) -> list[str]:
+    """Clauses joined with ", and " and no final punctuation, until the text is well over the source bound."""
+    out = []
+    for _ in range(count):
+        text = rng.choice(sentences).rstrip(".!?")
+        while not too_long(text) or rng.random() < 0.3:
+            clause = rng.choice(sentences).rstrip(".!?")
+            text += ", and " + (clause[:1].lower() + clause[1:] if clause[:2] != "I " else clause)
+        out.append(text)
+    return out
+
+
+def golden_inputs(tokenizer: object, max_source_len: int) -> list[GoldenInput]:
+    """Every input in file order, ≥ MIN_INPUTS, deterministic for a given tokenizer and source bound."""
+    rng = random.Random(_SEED)
+    test_src, test_tgt = _asset_lines("gec", "test.src"), _asset_lines("gec", "test.tgt")
+    inputs = [GoldenInput("empty", t) for t in EMPTY]
+    inputs += [GoldenInput("unicode", t) for t in dict.fromkeys([*EDGE_CASES, *_hostile_texts()])]
+    inputs += [GoldenInput("paragraph", t) for t in _paragraphs(test_src, rng, PARAGRAPHS)]
+    # A quarter over the bound: placeholders (numbers, names) make the model input shorter than the text.
+    too_long = lambda t: len(tokenizer.encode(normalize_text(t))) > 1.25 * max_source_len  # noqa: E731
+    inputs += [GoldenInput("long", t) for t in _long_sentences(test_src, rng, LONG_SENTENCES, too_long)]
+    inputs += [GoldenInput("test_src", t) for t in test_src]
+    inputs += [GoldenInput("test_tgt", t) for t in test_tgt]
+    seed = _asset_lines("seed_corpus.txt")
+    missing = MIN_INPUTS - len(inputs)
+    if missing > len(seed):
+        raise ValueError(f"the seed corpus has {len(seed)} lines; {missing} are needed to reach {MIN_INPUTS:,}")
+    inputs += [GoldenInput("seed", t) for t in seed[:max(0, missing)]]
+    return inputs
+
+
+def subset(inputs: Sequence[GoldenInput], limit: int | None) -> list[tuple[int, GoldenInput]]:
+    """(id, input) for `limit` inputs spread over every group (round-robin quotas, evenly spaced in a
+    group), in file order; all of them without a limit."""
+    if limit is None or limit >= len(inputs):
+        return list(enumerate(inputs))
+    groups: dict[str, list[int]] = {}
+    for i, item in enumerate(inputs):
+        groups.setdefault(item.group, []).append(i)
+    quotas = dict.fromkeys(groups, 0)
+    left = limit
+    while left > 0:
+        for name, members in groups.items():
+            if left and quotas[name] < len(members):
+                quotas[name] += 1
+                left -= 1
+    chosen = sorted(groups[name][j * len(groups[name]) // k] for name, k in quotas.items() for j in range(k))
+    return [(i, inputs[i]) for i in chosen]
+
+
+def _offsets(text: str, points: Sequence[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """UTF-8 byte and UTF-16 code-unit offsets of the code-point offsets `points` of `text`."""
+    utf8, utf16 = {}, {}
+    for p in set(points):
+        prefix = text[:p]
+        utf8[p] = len(prefix.encode("utf-8"))
+        utf16[p] = len(prefix.encode("utf-16-le")) // 2
+    return utf8, utf16
+
+
+def golden_record(corrector: GrammarCorrector, index: int, item: GoldenInput) -> dict:
+    traces: list[SentenceTrace] = []
+    correction = corrector.correct(item.text, trace=traces.append)
+    points = [p for t in traces for p in (t.start, t.end)]
+    points += [p for e in correction.edits for p in (e.start, e.end)]
+    points += [p for s in correction.skipped for p in (s.start, s.end)]
+    u8, u16 = _offsets(item.text, points)
+    normalized = normalize_text(item.text)
+    return {
+        "id": index, "group": item.group, "text": item.text, "normalized": normalized,
+        "ids": corrector.tokenizer.encode(normalized),
+        "sentences": [{"utf8": [u8[t.start], u8[t.end]],
+                       "model_input": t.model_input.text if t.model_input is not None else None,
+                       "ids": t.ids, "tokens": t.tokens, "skipped": t.skipped} for t in traces],
+        "correction": {
+            "text": correction.text,
+            "edits": [{"utf8": [u8[e.start], u8[e.end]], "utf16": [u16[e.start], u16[e.end]],
+                       "original": e.original, "replacement": e.replacement, "kind": e.kind}
+                      for e in correction.edits],
+            "skipped": [{"utf8": [u8[s.start], u8[s.end]], "utf16": [u16[s.start], u16[s.end]], "reason": s.reason}
+                        for s in correction.skipped],
+        },
+    }
+
+
+@dataclass(frozen=True)
+class GoldenSummary:
+    inputs: int
+    sentences: int
+    edits: int
+    skipped: int
+    seconds: float  # correcting and writing, not loading the bundle
+    backend: str
+    quantization: str
+
+
+def write_core_golden(bundle: Bundle | Path, out: Path, backend: str = "executorch", quantization: str | None = "int8",
+                      limit: int | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> GoldenSummary:
+    """Correct every golden input with `bundle`'s artifact and write the JSON lines to `out` atomically.
+
+    `progress(done, total)` is called after each input.
+    """
+    bundle = bundle if isinstance(bundle, Bundle) else load_bundle(Path(bundle))
+    corrector = GrammarCorrector(bundle, backend, quantization)
+    gen = corrector.generation
+    chosen = subset(golden_inputs(corrector.tokenizer, gen.max_source_len), limit)
+    started = time.perf_counter()
+    header = {"golden": GOLDEN_NAME, "version": GOLDEN_VERSION, "bundle_digest": bundle.digest,
+              "backend": corrector.artifact.backend, "quantization": corrector.artifact.quantization,
+              "max_source_len": gen.max_source_len, "inputs": len(chosen)}
+    lines = [json.dumps(header)]
+    sentences = edits = skipped = 0
+    for done, (index, item) in enumerate(chosen, 1):
+        record = golden_record(corrector, index, item)
+        sentences += len(record["sentences"])
+        edits += len(record["correction"]["edits"])
+        skipped += len(record["correction"]["skipped"])
+        lines.append(json.dumps(record))  # ASCII: no U+2028 or U+0085 inside a line
+        if progress is not None:
+            progress(done, len(chosen))
+    write_bytes_atomic(Path(out), ("\n".join(lines) + "\n").encode("utf-8"))
+    return GoldenSummary(len(chosen), sentences, edits, skipped, time.perf_counter() - started,
+                         corrector.artifact.backend, corrector.artifact.quantization)
