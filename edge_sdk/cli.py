@@ -341,6 +341,10 @@ def run(
                 result = corrector.correct(text)
                 err_console.print(f"[dim]{a.backend}/{a.quantization}, {(time.perf_counter() - started) * 1e3:.0f} ms, "
                                   f"{len(result.edits)} edit(s)[/]")
+                if not json_lines:  # --json carries the edits itself; stdout stays the corrected text
+                    for e in result.edits:
+                        err_console.print(f"  [red]{escape(repr(e.original))}[/] → [green]{escape(repr(e.replacement))}"
+                                          f"[/] [dim]({e.kind}, characters {e.start}–{e.end})[/]", highlight=False)
                 for s in result.skipped:
                     err_console.print(f"[yellow]left unchanged[/] ({s.reason}): {escape(_clip(text[s.start:s.end]))}",
                                       highlight=False)

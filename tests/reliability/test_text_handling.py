@@ -202,3 +202,16 @@ def test_cli_json_gives_edits_and_keeps_lines(default_bundle):
     out = json.loads(line)
     edits = [Edit(e["start"], e["end"], e["original"], e["replacement"]) for e in out["edits"]]
     assert apply_edits(text, edits) == out["text"] and out["text"].count("\n") == 1 and "🐶" in out["text"]
+
+
+def test_cli_lists_edits_with_their_kind_on_stderr(default_bundle):
+    from edge_sdk.generation.corrector import GrammarCorrector
+
+    text = "She go to school. He have a dog."
+    expected = GrammarCorrector(default_bundle).correct(text)
+    assert expected.edits, "the shipped model corrects these"
+    result = run_cli("run", "-b", default_bundle.root, text)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected.text + "\n"  # stdout stays the corrected text only
+    for e in expected.edits:
+        assert f"{e.original!r} → {e.replacement!r} ({e.kind}, characters {e.start}–{e.end})" in result.stderr
