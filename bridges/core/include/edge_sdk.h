@@ -123,7 +123,8 @@ typedef struct edge_sdk_runner_callbacks {
      * write `labels` logits. Classifiers only. */
     int (*classify)(void *user_data, const float *features, size_t max_words, size_t features_per_word,
                     int64_t words, float *logits, size_t labels);
-    /* Optional (may be NULL): called once when the corrector/classifier is freed. */
+    /* Optional (may be NULL). Once callbacks are passed to an *_open call, release runs exactly once: when
+     * the corrector/classifier is freed, or before the *_open call returns if it fails. */
     void (*release)(void *user_data);
 } edge_sdk_runner_callbacks;
 

@@ -103,8 +103,28 @@ Text input_text(const char *text, size_t len) {
     return decode_utf8(std::string_view(text == nullptr ? "" : text, len));
 }
 
+// The rule for platform runners: once callbacks are passed to an *_open call, `release` runs exactly once,
+// when the instance is freed or, if the open fails, before it returns. This guard covers the failures
+// that happen before the callback runner (which then owns them) exists.
+class CallbacksGuard {
+public:
+    explicit CallbacksGuard(const edge_sdk_model_options *options)
+        : callbacks_(options != nullptr ? options->runner : nullptr) {}
+    ~CallbacksGuard() {
+        if (callbacks_ != nullptr && callbacks_->release != nullptr) {
+            callbacks_->release(callbacks_->user_data);
+        }
+    }
+    CallbacksGuard(const CallbacksGuard &) = delete;
+    CallbacksGuard &operator=(const CallbacksGuard &) = delete;
+    void owned_by_runner() { callbacks_ = nullptr; }
+
+private:
+    const edge_sdk_runner_callbacks *callbacks_;
+};
+
 std::unique_ptr<Runner> make_runner(const edge_sdk_bundle &b, const edge_sdk_model_options *options,
-                                    size_t vocab_size, size_t labels) {
+                                    size_t vocab_size, size_t labels, CallbacksGuard &guard) {
     const edge_sdk_model_options defaults = edge_sdk_model_default_options();
     const edge_sdk_model_options &o = options != nullptr ? *options : defaults;
     const std::string backend = o.backend != nullptr ? o.backend : "executorch";
@@ -114,7 +134,9 @@ std::unique_ptr<Runner> make_runner(const edge_sdk_bundle &b, const edge_sdk_mod
     }
     const Artifact &artifact = b.bundle->manifest().artifact(backend, quantization);
     if (o.runner != nullptr) {
-        return make_callback_runner(*o.runner, vocab_size, labels);
+        auto runner = make_callback_runner(*o.runner, vocab_size, labels);
+        guard.owned_by_runner();
+        return runner;
     }
     if (backend != "executorch") {
         throw ArgumentError("backend " + backend + " needs a runner: the core runs only ExecuTorch itself; pass "
@@ -235,13 +257,14 @@ edge_sdk_status edge_sdk_corrector_open(const edge_sdk_bundle *bundle, const edg
         *out = nullptr;
     }
     return guarded([&] {
+        CallbacksGuard guard(options);
         require(out, "out");
         require(bundle, "bundle");
         const Manifest &m = bundle->bundle->manifest();
         if (m.family != "edgeformer" || !m.tokenizer || !m.generation) {
             throw WrongModelError("bundle " + m.name + " is a " + m.family + " model, not a corrector");
         }
-        auto runner = make_runner(*bundle, options, static_cast<size_t>(m.tokenizer->vocab_size), 0);
+        auto runner = make_runner(*bundle, options, static_cast<size_t>(m.tokenizer->vocab_size), 0, guard);
         auto handle = std::make_unique<edge_sdk_corrector>();
         handle->corrector = std::make_unique<Corrector>(bundle->bundle, std::move(runner));
         *out = handle.release();
@@ -299,13 +322,14 @@ edge_sdk_status edge_sdk_classifier_open(const edge_sdk_bundle *bundle, const ed
         *out = nullptr;
     }
     return guarded([&] {
+        CallbacksGuard guard(options);
         require(out, "out");
         require(bundle, "bundle");
         const Manifest &m = bundle->bundle->manifest();
         if (!m.projection || !m.labels) {
             throw WrongModelError("bundle " + m.name + " is a " + m.family + " model, not a projection classifier");
         }
-        auto runner = make_runner(*bundle, options, 0, m.labels->size());
+        auto runner = make_runner(*bundle, options, 0, m.labels->size(), guard);
         auto handle = std::make_unique<edge_sdk_classifier>();
         handle->classifier = std::make_unique<Classifier>(bundle->bundle, std::move(runner));
         *out = handle.release();

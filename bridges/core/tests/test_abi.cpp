@@ -412,6 +412,29 @@ TEST_F(Abi, CallbacksWithoutDecodeStepAreRefusedAtCorrect) {
     EXPECT_NE(message.find("no encode"), std::string::npos) << message;
 }
 
+void count_release(void *user) { ++*static_cast<int *>(user); }
+
+TEST_F(Abi, ReleaseRunsExactlyOnceWhetherOpenSucceedsOrFails) {
+    int released = 0;
+    edge_sdk_runner_callbacks callbacks{&released, nullptr, nullptr, nullptr, count_release};
+    edge_sdk_model_options o = edge_sdk_model_default_options();
+    o.runner = &callbacks;
+    edge_sdk_corrector *c = nullptr;
+    o.quantization = "int3";  // NOT_FOUND: fails before any runner exists
+    EXPECT_EQ(edge_sdk_corrector_open(bundle_.bundle, &o, &c), EDGE_SDK_ERR_NOT_FOUND);
+    EXPECT_EQ(released, 1);
+    EXPECT_EQ(edge_sdk_corrector_open(nullptr, &o, &c), EDGE_SDK_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(released, 2);
+    edge_sdk_classifier *k = nullptr;
+    EXPECT_EQ(edge_sdk_classifier_open(bundle_.bundle, &o, &k), EDGE_SDK_ERR_WRONG_MODEL);
+    EXPECT_EQ(released, 3);
+    o.quantization = "int8";
+    ASSERT_EQ(edge_sdk_corrector_open(bundle_.bundle, &o, &c), EDGE_SDK_OK);
+    EXPECT_EQ(released, 3) << "an open corrector owns the callbacks";
+    edge_sdk_corrector_free(c);
+    EXPECT_EQ(released, 4);
+}
+
 TEST_F(Abi, SeparateCorrectorsRunOnSeparateThreads) {
     const std::string text = "They was happy. I has a apple.";
     std::vector<std::string> results(2);
