@@ -182,3 +182,17 @@ def test_eval_scores_whole_inputs_in_the_runtime_and_eagerly(default_bundle, cor
 def test_cli_golden_refuses_a_folder_as_output(default_bundle, tmp_path: Path):
     result = CliRunner().invoke(app, ["golden", str(default_bundle.root), "-o", str(tmp_path)])
     assert result.exit_code != 0 and "--out" in result.output
+
+
+def test_cli_run_json_gives_code_point_and_utf16_offsets_and_kinds(default_bundle):
+    text = "😀 He have a dog.\n👍🏽 She go to school."
+    result = CliRunner().invoke(app, ["run", "-b", str(default_bundle.root), "--json", text])
+    assert result.exit_code == 0, result.output
+    out = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
+    assert out["edits"], "the shipped model corrects these"
+    utf16 = text.encode("utf-16-le")
+    for e in out["edits"]:
+        assert text[e["start"]:e["end"]] == e["original"]
+        s16, e16 = e["utf16"]
+        assert utf16[2 * s16:2 * e16].decode("utf-16-le") == e["original"] and s16 > e["start"]
+        assert e["kind"] == Edit(e["start"], e["end"], e["original"], e["replacement"]).kind
