@@ -264,9 +264,17 @@ TEST_F(Abi, WrongModelAndUnknownBackendAreClearErrors) {
     EXPECT_EQ(edge_sdk_classifier_open(bundle_.bundle, nullptr, &k), EDGE_SDK_ERR_WRONG_MODEL);
     EXPECT_NE(std::string(edge_sdk_last_error()).find("not a projection classifier"), std::string::npos);
     edge_sdk_model_options o = edge_sdk_model_default_options();
-    o.backend = "tflite";
+    o.backend = "coreml";  // not in the test bundle
     edge_sdk_corrector *c = nullptr;
     EXPECT_EQ(edge_sdk_corrector_open(bundle_.bundle, &o, &c), EDGE_SDK_ERR_NOT_FOUND) << edge_sdk_last_error();
+    // A backend the core does not run itself needs the platform's runner.
+    edge_sdk_artifact_info info{};
+    if (edge_sdk_bundle_artifact(bundle_.bundle, "tflite", nullptr, &info) == EDGE_SDK_OK) {
+        o.backend = "tflite";
+        EXPECT_EQ(edge_sdk_corrector_open(bundle_.bundle, &o, &c), EDGE_SDK_ERR_INVALID_ARGUMENT);
+        EXPECT_NE(std::string(edge_sdk_last_error()).find("backend tflite needs a runner"), std::string::npos)
+            << edge_sdk_last_error();
+    }
     o.backend = "executorch";
     o.quantization = "int3";
     EXPECT_EQ(edge_sdk_corrector_open(bundle_.bundle, &o, &c), EDGE_SDK_ERR_NOT_FOUND);
