@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "edits.h"
+#include "word_lists.h"
 #include "guard.h"
 #include "model_input.h"
 #include "protect.h"
@@ -19,20 +20,7 @@ Alphabet printable() {
     return a;
 }
 
-std::vector<Text> split(const std::string &s) {
-    std::vector<Text> out;
-    Text word;
-    for (char c : s) {
-        if (c == ' ') {
-            if (!word.empty()) out.push_back(word);
-            word.clear();
-        } else {
-            word.push_back(static_cast<char32_t>(c));
-        }
-    }
-    if (!word.empty()) out.push_back(word);
-    return out;
-}
+using edge_sdk::testing::split;
 
 struct KindCase {
     Text original, replacement;

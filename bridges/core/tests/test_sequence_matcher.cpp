@@ -7,24 +7,12 @@
 #include <vector>
 
 #include "sequence_matcher.h"
+#include "word_lists.h"
 
 namespace edge_sdk {
 namespace {
 
-std::vector<Text> split(const std::string &s) {
-    std::vector<Text> out;
-    Text word;
-    for (char c : s) {
-        if (c == ' ') {
-            if (!word.empty()) out.push_back(word);
-            word.clear();
-        } else {
-            word.push_back(static_cast<char32_t>(c));
-        }
-    }
-    if (!word.empty()) out.push_back(word);
-    return out;
-}
+using edge_sdk::testing::split;
 
 using Block = std::tuple<size_t, size_t, size_t>;
 using Op = std::tuple<char, size_t, size_t, size_t, size_t>;  // tag: e(qual) r(eplace) d(elete) i(nsert)
