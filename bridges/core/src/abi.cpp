@@ -260,11 +260,8 @@ edge_sdk_status edge_sdk_corrector_open(const edge_sdk_bundle *bundle, const edg
         CallbacksGuard guard(options);
         require(out, "out");
         require(bundle, "bundle");
-        const Manifest &m = bundle->bundle->manifest();
-        if (m.family != "edgeformer" || !m.tokenizer || !m.generation) {
-            throw WrongModelError("bundle " + m.name + " is a " + m.family + " model, not a corrector");
-        }
-        auto runner = make_runner(*bundle, options, static_cast<size_t>(m.tokenizer->vocab_size), 0, guard);
+        const TokenizerSpec &tokenizer = Corrector::corrector_tokenizer(bundle->bundle->manifest());
+        auto runner = make_runner(*bundle, options, static_cast<size_t>(tokenizer.vocab_size), 0, guard);
         auto handle = std::make_unique<edge_sdk_corrector>();
         handle->corrector = std::make_unique<Corrector>(bundle->bundle, std::move(runner));
         *out = handle.release();
@@ -325,11 +322,8 @@ edge_sdk_status edge_sdk_classifier_open(const edge_sdk_bundle *bundle, const ed
         CallbacksGuard guard(options);
         require(out, "out");
         require(bundle, "bundle");
-        const Manifest &m = bundle->bundle->manifest();
-        if (!m.projection || !m.labels) {
-            throw WrongModelError("bundle " + m.name + " is a " + m.family + " model, not a projection classifier");
-        }
-        auto runner = make_runner(*bundle, options, 0, m.labels->size(), guard);
+        const auto &labels = Classifier::classifier_labels(bundle->bundle->manifest());
+        auto runner = make_runner(*bundle, options, 0, labels.size(), guard);
         auto handle = std::make_unique<edge_sdk_classifier>();
         handle->classifier = std::make_unique<Classifier>(bundle->bundle, std::move(runner));
         *out = handle.release();

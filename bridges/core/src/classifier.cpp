@@ -66,13 +66,17 @@ double pairwise_sum(const double *a, size_t n) {
 
 }  // namespace
 
-Classifier::Classifier(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runner> runner)
-    : bundle_(std::move(bundle)), runner_(std::move(runner)) {
-    const Manifest &manifest = bundle_->manifest();
+const std::vector<std::string> &Classifier::classifier_labels(const Manifest &manifest) {
     if (!manifest.projection || !manifest.labels)
         throw WrongModelError("bundle " + manifest.name + " is a " + manifest.family +
                               " model, not a projection classifier");
-    labels_ = *manifest.labels;
+    return *manifest.labels;
+}
+
+Classifier::Classifier(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runner> runner)
+    : bundle_(std::move(bundle)), runner_(std::move(runner)) {
+    const Manifest &manifest = bundle_->manifest();
+    labels_ = classifier_labels(manifest);
     settings_ = read_projection(*bundle_, *manifest.projection);
 }
 

@@ -19,7 +19,11 @@ struct Prediction {
 
 class Classifier {
 public:
+    // Throws WrongModelError for a bundle that is not a projection classifier.
     Classifier(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runner> runner);
+    // The labels of a classifier manifest, or WrongModelError: callers that must size a runner before
+    // constructing ask this first.
+    static const std::vector<std::string> &classifier_labels(const Manifest &manifest);
     Prediction classify(const Text &text);
     const std::vector<std::string> &labels() const { return labels_; }
 

@@ -44,14 +44,18 @@ void check_text_length(const Text &text) {
     }
 }
 
-Corrector::Corrector(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runner> runner)
-    : bundle_(std::move(bundle)), runner_(std::move(runner)) {
-    const Manifest &m = bundle_->manifest();
+const TokenizerSpec &Corrector::corrector_tokenizer(const Manifest &m) {
     if (m.family != "edgeformer" || !m.tokenizer || !m.generation) {
         throw WrongModelError("bundle " + m.name + " is a " + m.family + " model, not a corrector");
     }
+    return *m.tokenizer;
+}
+
+Corrector::Corrector(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runner> runner)
+    : bundle_(std::move(bundle)), runner_(std::move(runner)) {
+    corrector_tokenizer(bundle_->manifest());
     tokenizer_ = load_tokenizer(*bundle_);
-    generation_ = *m.generation;
+    generation_ = *bundle_->manifest().generation;
 }
 
 DecodeResult Corrector::greedy_decode(const std::vector<int64_t> &source) {

@@ -28,6 +28,9 @@ class Corrector {
 public:
     // Throws WrongModelError for a bundle that is not a corrector.
     Corrector(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runner> runner);
+    // The tokenizer spec of a corrector manifest, or WrongModelError: callers that must size a runner
+    // before constructing ask this first.
+    static const TokenizerSpec &corrector_tokenizer(const Manifest &manifest);
 
     // `gate(sentence)`: when set and false, the sentence is left as it is (the cascade's detector).
     Correction correct(const Text &text, const std::function<bool(const Text &)> &gate = {});
