@@ -10,6 +10,8 @@
 
 #include <utf8proc.h>
 
+#include "unicode.h"
+
 namespace edge_sdk::python {
 namespace {
 
@@ -441,82 +443,20 @@ bool py_equal(const Json &a, const Json &b) {
 // ------------------------------------------------------------------------------------------------
 // Bytes to JSON, refusing what Python refuses.
 
-// CPython's UTF-8 decoder, for its error text: "'utf-8' codec can't decode byte 0xff in position 0:
-// invalid start byte" (range and reason computed as Objects/stringlib/codecs.h does).
+// CPython's UnicodeDecodeError text: "'utf-8' codec can't decode byte 0xff in position 0: invalid start
+// byte" (the range and reason from edge_sdk::find_utf8_error, which follows CPython's decoder).
 std::optional<std::string> utf8_error(const std::string &s) {
-    const size_t end = s.size();
-    auto cont = [&](size_t i) { return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80; };
-    auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-    size_t i = 0;
-    while (i < end) {
-        const unsigned char c = byte(i);
-        const char *reason = nullptr;
-        size_t bad = 1;  // bytes in the refused range
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        const size_t left = end - i;
-        if (c < 0xC2) {
-            reason = "invalid start byte";
-        } else if (c < 0xE0) {
-            if (left < 2) {
-                reason = "unexpected end of data", bad = left;
-            } else if (!cont(i + 1)) {
-                reason = "invalid continuation byte";
-            } else {
-                i += 2;
-                continue;
-            }
-        } else if (c < 0xF0) {
-            auto bad2 = [&](unsigned char c2) { return (c2 & 0xC0) != 0x80 || (c2 < 0xA0 ? c == 0xE0 : c == 0xED); };
-            if (left < 3) {
-                if (left >= 2 && bad2(byte(i + 1))) {
-                    reason = "invalid continuation byte";
-                } else {
-                    reason = "unexpected end of data", bad = left;
-                }
-            } else if (bad2(byte(i + 1))) {
-                reason = "invalid continuation byte";
-            } else if (!cont(i + 2)) {
-                reason = "invalid continuation byte", bad = 2;
-            } else {
-                i += 3;
-                continue;
-            }
-        } else if (c < 0xF5) {
-            auto bad2 = [&](unsigned char c2) { return (c2 & 0xC0) != 0x80 || (c2 < 0x90 ? c == 0xF0 : c == 0xF4); };
-            if (left < 4) {
-                if (left >= 2 && bad2(byte(i + 1))) {
-                    reason = "invalid continuation byte";
-                } else if (left >= 3 && !cont(i + 2)) {
-                    reason = "invalid continuation byte", bad = 2;
-                } else {
-                    reason = "unexpected end of data", bad = left;
-                }
-            } else if (bad2(byte(i + 1))) {
-                reason = "invalid continuation byte";
-            } else if (!cont(i + 2)) {
-                reason = "invalid continuation byte", bad = 2;
-            } else if (!cont(i + 3)) {
-                reason = "invalid continuation byte", bad = 3;
-            } else {
-                i += 4;
-                continue;
-            }
-        } else {
-            reason = "invalid start byte";
-        }
-        char buf[160];
-        if (bad == 1) {
-            std::snprintf(buf, sizeof buf, "'utf-8' codec can't decode byte 0x%02x in position %zu: %s", c, i, reason);
-        } else {
-            std::snprintf(buf, sizeof buf, "'utf-8' codec can't decode bytes in position %zu-%zu: %s", i,
-                          i + bad - 1, reason);
-        }
-        return std::string(buf);
+    const auto error = find_utf8_error(s);
+    if (!error) return std::nullopt;
+    char buf[160];
+    if (error->length == 1) {
+        std::snprintf(buf, sizeof buf, "'utf-8' codec can't decode byte 0x%02x in position %zu: %s",
+                      static_cast<unsigned char>(s[error->offset]), error->offset, error->reason);
+    } else {
+        std::snprintf(buf, sizeof buf, "'utf-8' codec can't decode bytes in position %zu-%zu: %s", error->offset,
+                      error->offset + error->length - 1, error->reason);
     }
-    return std::nullopt;
+    return std::string(buf);
 }
 
 Json python_json(const std::string &bytes, bool io_hooks) {

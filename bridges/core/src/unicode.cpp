@@ -130,15 +130,16 @@ Text normalize(TextView text, bool compat) {
 
 }  // namespace
 
-Text decode_utf8(std::string_view bytes) {
-    Text out;
-    out.reserve(bytes.size());
+namespace {
+
+// Decodes into `out` (when given) up to the first error, which it returns.
+std::optional<Utf8Error> decode(std::string_view bytes, Text *out) {
     const size_t n = bytes.size();
     size_t i = 0;
     while (i < n) {
         const auto b0 = static_cast<unsigned char>(bytes[i]);
         if (b0 < 0x80) {
-            out.push_back(b0);
+            if (out != nullptr) out->push_back(b0);
             ++i;
             continue;
         }
@@ -161,17 +162,30 @@ Text decode_utf8(std::string_view bytes) {
             if (b0 == 0xF0) low = 0x90;
             if (b0 == 0xF4) high = 0x8F;
         } else {
-            invalid_utf8("invalid start byte", i, b0);
+            return Utf8Error{i, 1, "invalid start byte"};
         }
         for (size_t k = 1; k < length; ++k) {
-            if (i + k >= n) invalid_utf8("unexpected end of data", i, b0);
+            if (i + k >= n) return Utf8Error{i, n - i, "unexpected end of data"};
             const auto b = static_cast<unsigned char>(bytes[i + k]);
             const unsigned char lo = k == 1 ? low : 0x80, hi = k == 1 ? high : 0xBF;
-            if (b < lo || b > hi) invalid_utf8("invalid continuation byte", i, b0);
+            if (b < lo || b > hi) return Utf8Error{i, k, "invalid continuation byte"};
             c = (c << 6) | (b & 0x3F);
         }
-        out.push_back(c);
+        if (out != nullptr) out->push_back(c);
         i += length;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Utf8Error> find_utf8_error(std::string_view bytes) { return decode(bytes, nullptr); }
+
+Text decode_utf8(std::string_view bytes) {
+    Text out;
+    out.reserve(bytes.size());
+    if (const auto error = decode(bytes, &out)) {
+        invalid_utf8(error->reason, error->offset, static_cast<unsigned char>(bytes[error->offset]));
     }
     return out;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,15 @@ using TextView = std::u32string_view;
 // Strict UTF-8 (no surrogates, no overlongs, <= U+10FFFF). Throws InputError
 // "text is not valid UTF-8: <what> at byte <offset>".
 Text decode_utf8(std::string_view bytes);
+
+// The first error in `bytes` as CPython's UTF-8 decoder reports it: where it starts, how many bytes it
+// refuses (its UnicodeDecodeError range) and why ("invalid start byte", "invalid continuation byte",
+// "unexpected end of data"). One finder for every message that quotes Python's decoder.
+struct Utf8Error {
+    size_t offset, length;
+    const char *reason;
+};
+std::optional<Utf8Error> find_utf8_error(std::string_view bytes);
 std::string encode_utf8(TextView text);
 
 // Python's predicates on one code point (str.isspace(), str.isalpha(), str.isalnum(), re's \w and \d).
