@@ -183,6 +183,9 @@ EDGE_SDK_API const edge_sdk_skipped *edge_sdk_correction_skipped(const edge_sdk_
  * whether the corrector ran on at least one sentence. */
 EDGE_SDK_API float edge_sdk_correction_error_probability(const edge_sdk_correction *correction);
 EDGE_SDK_API int edge_sdk_correction_corrector_ran(const edge_sdk_correction *correction);
+/* How many sentences the text was split into (docs/text-handling.md, section 2), including those a
+ * cascade's detector passed and those skipped: apps divide their latency by it. 0 for empty text. */
+EDGE_SDK_API size_t edge_sdk_correction_sentence_count(const edge_sdk_correction *correction);
 EDGE_SDK_API void edge_sdk_correction_free(edge_sdk_correction *correction);
 
 /* ---------------------------------------------------------------------------------------------- */

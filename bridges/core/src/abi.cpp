@@ -51,6 +51,7 @@ struct edge_sdk_correction {
     std::deque<std::string> strings;  // originals, replacements and reasons the structs point into
     float error_probability = -1.0f;
     int corrector_ran = 1;
+    size_t sentences = 0;
 };
 
 struct edge_sdk_prediction {
@@ -152,6 +153,7 @@ std::unique_ptr<Runner> make_runner(const edge_sdk_bundle &b, const edge_sdk_mod
 void fill_correction(edge_sdk_correction &out, const Text &input, const Correction &result) {
     const std::vector<size_t> u8 = utf8_offsets(input), u16 = utf16_offsets(input);
     out.text = encode_utf8(result.text);
+    out.sentences = result.sentences;
     out.edits.reserve(result.edits.size());
     for (const Edit &e : result.edits) {
         const std::string &original = out.strings.emplace_back(encode_utf8(e.original));
@@ -311,6 +313,7 @@ float edge_sdk_correction_error_probability(const edge_sdk_correction *c) {
     return c == nullptr ? -1.0f : c->error_probability;
 }
 int edge_sdk_correction_corrector_ran(const edge_sdk_correction *c) { return c == nullptr ? 0 : c->corrector_ran; }
+size_t edge_sdk_correction_sentence_count(const edge_sdk_correction *c) { return c == nullptr ? 0 : c->sentences; }
 void edge_sdk_correction_free(edge_sdk_correction *correction) { delete correction; }
 
 edge_sdk_status edge_sdk_classifier_open(const edge_sdk_bundle *bundle, const edge_sdk_model_options *options,

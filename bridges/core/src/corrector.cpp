@@ -82,6 +82,7 @@ Correction Corrector::correct(const Text &text, const std::function<bool(const T
     // The whole text's style once: a sentence without apostrophes or quotes of its own falls back to it.
     const Style text_style = Style::of(text);
     for (const Span &span : sentences(text)) {
+        ++result.sentences;
         if (gate && !gate(text.substr(span.start, span.end - span.start))) {
             continue;
         }

@@ -28,6 +28,7 @@ struct Correction {
     Text text;
     std::vector<Edit> edits;
     std::vector<Skipped> skipped;
+    size_t sentences = 0;  // what the text was split into, gated or not: apps report latency per sentence
 };
 
 // docs/text-handling.md, "Edit kinds".

@@ -137,6 +137,7 @@ TEST(AbiStatic, NullArgumentsAreErrorsNotCrashes) {
     EXPECT_EQ(edge_sdk_bundle_artifact(nullptr, "executorch", nullptr, &info), EDGE_SDK_ERR_INVALID_ARGUMENT);
     // Accessors and frees take NULL.
     EXPECT_EQ(edge_sdk_correction_edit_count(nullptr), 0u);
+    EXPECT_EQ(edge_sdk_correction_sentence_count(nullptr), 0u);
     EXPECT_EQ(edge_sdk_correction_edit(nullptr, 0), nullptr);
     EXPECT_STREQ(edge_sdk_bundle_name(nullptr), "");
     edge_sdk_bundle_free(nullptr);
@@ -189,6 +190,7 @@ TEST_F(Abi, CorrectsAndReportsEditsInUtf8AndUtf16) {
     ASSERT_EQ(edge_sdk_corrector_correct(corrector_.corrector, text.data(), text.size(), &c), EDGE_SDK_OK)
         << edge_sdk_last_error();
     ASSERT_GT(edge_sdk_correction_edit_count(c), 0u);
+    EXPECT_EQ(edge_sdk_correction_sentence_count(c), 1u);
     for (size_t i = 0; i < edge_sdk_correction_edit_count(c); ++i) {
         const edge_sdk_edit *e = edge_sdk_correction_edit(c, i);
         EXPECT_EQ(e->utf8_start - e->utf16_start, 2u) << "the emoji is 4 bytes and 2 UTF-16 units";
