@@ -13,7 +13,15 @@ CORE_BUILD := build/core
 NATIVE_DEPS := libsentencepiece-dev nlohmann-json3-dev libutf8proc-dev libmbedtls-dev libgtest-dev clang \
 	libclang-rt-14-dev pkg-config
 
-.PHONY: install native-deps core core-fuzz demo test lint clean
+.PHONY: install native-deps core core-fuzz jvm-deps kotlin-tools android-jni android-test demo test lint clean
+
+# The Android layer's host tests (tests/android): Kotlin from npm, JUnit 5 and Gson from Debian, the JNI glue
+# built against build/core for this machine. Cached in build/tools between runs.
+KOTLIN_VERSION := 2.4.20
+KOTLIN_HOME := build/tools/kotlin-$(KOTLIN_VERSION)
+KOTLINC := $(KOTLIN_HOME)/node_modules/kotlin-compiler/bin/kotlinc
+JVM_DEPS := openjdk-17-jdk-headless junit5 libgoogle-gson-java
+ANDROID_JNI_BUILD := build/android-jni
 
 install: $(VENV)/.installed
 
@@ -37,6 +45,29 @@ core-fuzz: install native-deps
 		-DEXECUTORCH_ROOT="$$($(PY) -c 'import executorch; print(list(executorch.__path__)[0])')" >/dev/null
 	$(CMAKE) --build build/core-fuzz -j$$(nproc) --target fuzz_manifest fuzz_correct
 
+jvm-deps:
+	@dpkg -s $(JVM_DEPS) >/dev/null 2>&1 || { \
+		echo "installing the JVM test dependencies: $(JVM_DEPS)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			$(JVM_DEPS) >/dev/null; }
+	@command -v npm >/dev/null || { echo "installing npm (for kotlin-compiler)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+
+$(KOTLINC):
+	npm install --prefix $(KOTLIN_HOME) --no-audit --no-fund --loglevel=error kotlin-compiler@$(KOTLIN_VERSION)
+
+kotlin-tools: jvm-deps $(KOTLINC)
+
+# libedge_sdk_jni.so for this machine's JVM, linked to build/core/libedge_sdk.so.
+android-jni: core jvm-deps
+	$(CMAKE) -S bridges/android/src/main/cpp -B $(ANDROID_JNI_BUILD) -DCMAKE_BUILD_TYPE=Release \
+		-DEDGE_SDK_PREBUILT_CORE="$(CURDIR)/$(CORE_BUILD)" -DEDGE_SDK_JNI_WERROR=ON >/dev/null
+	$(CMAKE) --build $(ANDROID_JNI_BUILD) -j$$(nproc)
+
+# The Kotlin library's tests on the host JVM against the real core and default bundle.
+android-test: install android-jni kotlin-tools
+	$(PY) -m pytest -ra tests/android $(PYTEST_ARGS)
+
 # torch==2.13.0 is named in the same pip run so pip takes the CPU wheel instead of a CUDA build.
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -53,7 +84,7 @@ demo: install
 
 # tests/core drives the core's ctest suites, the golden replay and the fuzzers against builds from
 # `core` and `core-fuzz`.
-test: install core core-fuzz
+test: install core core-fuzz android-jni kotlin-tools
 	$(VENV)/bin/ruff check edge_sdk tests benchmarks
 	$(PY) -m pytest -ra $(PYTEST_ARGS)
 

@@ -53,3 +53,14 @@ def default_bundle(tmp_path_factory: pytest.TempPathFactory):
         # fp32 too: the native core's golden replay proves parity for both.
         target.quantization = ["int8", "fp32"] if name == "executorch" else ["int8"]
     return build_bundle(config, tmp_path_factory.mktemp("default") / "grammar-corrector", log=lambda _m: None)
+
+
+@pytest.fixture(scope="session")
+def detector_bundle(tmp_path_factory: pytest.TempPathFactory):
+    """A real ProFormer detector bundle (tiny config) for the classifier and cascade paths."""
+    from edge_sdk.build import build_bundle
+    from edge_sdk.config import load_config
+
+    config = load_config(Path(__file__).parent / "data" / "tiny-detector.yaml")
+    config.targets = {name: t for name, t in config.targets.items() if name == "executorch"}
+    return build_bundle(config, tmp_path_factory.mktemp("detector") / "tiny-detector", log=lambda _m: None)

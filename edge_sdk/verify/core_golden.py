@@ -12,7 +12,7 @@ import json
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -24,7 +24,7 @@ from edge_sdk.generation.source import InputError, check_text, normalize_text
 from edge_sdk.projection.golden import EDGE_CASES
 
 GOLDEN_NAME, GOLDEN_VERSION = "edge-sdk-core", 1
-GROUPS = ("empty", "unicode", "paragraph", "long", "test_src", "test_tgt", "seed")
+GROUPS = ("empty", "unicode", "scripts", "paragraph", "long", "test_src", "test_tgt", "seed")
 MIN_INPUTS = 10_000
 PARAGRAPHS, LONG_SENTENCES = 1_600, 240
 _SEED = 20240611  # every generated input is a function of this and the packaged text files
@@ -33,6 +33,22 @@ EMPTY = [
     "", " ", "   ", "\t", " \t ", "\n", "\n\n", "\r\n", " \r\n ", "\u000b\u000c", "\u00a0", "\u3000", "\u2028",
     "\u200b", "\u200b\u200b", "\u200d", "\ufeff", "\u2060", "\u00ad", " \u200b \n",
     "😀", "😀😀", "👍🏽", "👨‍👩‍👧", "🇫🇷", "❤️", "🙂 🙂", "\n😀\n", "🎉🎉🎉 ", "✨",
+]
+# Sentences with learners' errors around right-to-left words, combining marks, other scripts and emoji:
+# where UTF-16 offsets (surrogate pairs) and code points (decomposed accents) part ways in the bridges.
+SCRIPTS = [
+    "My friend from תל אביב have two brother.", "He say שלום to every peoples he meet.",
+    "She live in القاهرة since three year.", "We was eating فلافل at the market yesterday.",
+    "The word مرحبا mean hello, i thinks.", "They goes to ירושלים every summers.",
+    "I has visit the cafe\u0301 near my house.", "The re\u0301sume\u0301 are on the table.",
+    "Jose\u0301 and me is going to the beach.", "She drink cafe\u0301 au lait every mornings.",
+    "The nai\u0308ve boy dont know the answer.", "My brother name is Zoe\u0308 and she are six.",
+    "He study at 東京 university since two years.", "We has eat 寿司 and ramen yesterday.",
+    "My teacher speak हिन्दी and English very good.", "I want go to กรุงเทพ next years.",
+    "She sended me a 😀 after the exam.", "The 👍🏽 mean that he agree with we.",
+    "My family 👨‍👩‍👧 live in a small city.", "I loves pizza 🍕 and the pasta 🍝.",
+    "We was in 🇫🇷 for two week.", "He don't like 🐍 but he like 🐈.",
+    "Ünïcödé text are hard for the computer.", "The Ωmega team win the games yesterday.",
 ]
 # Mixed into paragraphs: typography and pass-through spans next to ordinary sentences.
 _DECORATIONS = [" 🙂", " 👍🏽", " (see https://example.com/a?b=1)", " Mail anna@example.org.", " #weekend",
@@ -115,6 +131,7 @@ def golden_inputs(tokenizer: object, max_source_len: int) -> list[GoldenInput]:
     test_src, test_tgt = _asset_lines("gec", "test.src"), _asset_lines("gec", "test.tgt")
     inputs = [GoldenInput("empty", t) for t in EMPTY]
     inputs += [GoldenInput("unicode", t) for t in dict.fromkeys([*EDGE_CASES, *_hostile_texts()])]
+    inputs += [GoldenInput("scripts", t) for t in SCRIPTS]
     inputs += [GoldenInput("paragraph", t) for t in _paragraphs(test_src, rng, PARAGRAPHS)]
     # A quarter over the bound: placeholders (numbers, names) make the model input shorter than the text.
     too_long = lambda t: len(tokenizer.encode(normalize_text(t))) > 1.25 * max_source_len  # noqa: E731
@@ -195,16 +212,25 @@ class GoldenSummary:
 
 
 def write_core_golden(bundle: Bundle | Path, out: Path, backend: str = "executorch", quantization: str | None = "int8",
-                      limit: int | None = None,
+                      limit: int | None = None, groups: Collection[str] | None = None,
                       progress: Callable[[int, int], None] | None = None) -> GoldenSummary:
     """Correct every golden input with `bundle`'s artifact and write the JSON lines to `out` atomically.
 
+    `groups`: only the inputs of these groups (ids stay those of the full list), before `limit` applies.
     `progress(done, total)` is called after each input.
     """
     bundle = bundle if isinstance(bundle, Bundle) else load_bundle(Path(bundle))
     corrector = GrammarCorrector(bundle, backend, quantization)
     gen = corrector.generation
-    chosen = subset(golden_inputs(corrector.tokenizer, gen.max_source_len), limit)
+    every = golden_inputs(corrector.tokenizer, gen.max_source_len)
+    if groups is not None:
+        unknown = set(groups) - set(GROUPS)
+        if unknown:
+            raise ValueError(f"unknown golden groups {sorted(unknown)}; they are {', '.join(GROUPS)}")
+        kept = [(i, x) for i, x in enumerate(every) if x.group in groups]
+        chosen = [kept[i] for i, _ in subset([x for _, x in kept], limit)]
+    else:
+        chosen = subset(every, limit)
     started = time.perf_counter()
     header = {"golden": GOLDEN_NAME, "version": GOLDEN_VERSION, "bundle_digest": bundle.digest,
               "backend": corrector.artifact.backend, "quantization": corrector.artifact.quantization,

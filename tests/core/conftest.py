@@ -39,14 +39,3 @@ def fuzz_build() -> Path:
 
 def ctest() -> str:
     return str(Path(sys.executable).parent / "ctest")
-
-
-@pytest.fixture(scope="session")
-def detector_bundle(tmp_path_factory: pytest.TempPathFactory):
-    """A real ProFormer detector bundle (tiny config) for the classifier and cascade paths."""
-    from edge_sdk.build import build_bundle
-    from edge_sdk.config import load_config
-
-    config = load_config(ROOT / "tests" / "data" / "tiny-detector.yaml")
-    config.targets = {name: t for name, t in config.targets.items() if name == "executorch"}
-    return build_bundle(config, tmp_path_factory.mktemp("detector") / "tiny-detector", log=lambda _m: None)
