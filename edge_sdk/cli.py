@@ -284,6 +284,40 @@ def golden(
                   f"{escape(str(out))} in {summary.seconds:.0f} s", highlight=False)
 
 
+@app.command("bindings")
+def bindings(
+    bundle_dirs: Annotated[list[Path], typer.Argument(
+        help="Bundle folders: a corrector, a detector, or both (then the cascade class too).", metavar="BUNDLE...")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the sources into (common/, android/).")],
+    kotlin: Annotated[bool, typer.Option("--kotlin", help="Kotlin classes over bridges/android.")] = False,
+    package: Annotated[str | None, typer.Option(help="Kotlin package, e.g. com.example.grammar.")] = None,
+    backend: Annotated[str, typer.Option(help="Backend whose artifact the classes open.")] = "executorch",
+    quantization: Annotated[str | None, typer.Option(
+        help="The artifact's quantization; default: the first listed for the backend.")] = None,
+) -> None:
+    """Typed classes per bundle for apps (docs/bindings.md): name, versions, digest, the artifact and its
+    SHA-256 (another artifact is refused at open), settings as constants, docs from the manifest."""
+    from edge_sdk.bindings import BindingError, bindings_for, render_bindings
+    from edge_sdk.bundle.io import load_bundle
+
+    languages = [name for name, chosen in (("kotlin", kotlin),) if chosen]
+    if len(languages) != 1:
+        raise _fail("name one language: --kotlin")
+    if languages == ["kotlin"] and not package:
+        raise _fail("--kotlin needs --package (e.g. --package com.example.grammar)")
+    if out.exists() and not out.is_dir():
+        raise _fail(f"--out: {out} is not a folder")
+    try:
+        found = [bindings_for(load_bundle(d), backend, quantization) for d in bundle_dirs]
+        written = render_bindings(found, languages[0], package or "", out)
+    except (*_user_errors(), BindingError) as err:
+        raise _fail(str(err)) from None
+    except OSError as err:
+        raise _fail(f"--out: {_os_error(err)}") from None
+    for path in written:
+        console.print(f"wrote {escape(str(path))}", highlight=False)
+
+
 def _write_report(path: Path, bundle: object, **results: object) -> None:
     from edge_sdk.verify.report import write_report
 
