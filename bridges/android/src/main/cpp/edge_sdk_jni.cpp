@@ -177,6 +177,35 @@ edge_sdk_model_options model_options(const std::vector<char> &backend, const std
     return options;
 }
 
+// edge_sdk_corrector_open / edge_sdk_classifier_open with the backend and quantization from Kotlin.
+template <typename Model, typename Open>
+jlong open_model(JNIEnv *env, jlong bundle, jbyteArray backend, jbyteArray quantization, Open open) {
+    const std::vector<char> backend_bytes = bytes_of(env, backend), quantization_bytes = bytes_of(env, quantization);
+    const edge_sdk_model_options options = model_options(backend_bytes, quantization_bytes, quantization != nullptr);
+    Model *model = nullptr;
+    const edge_sdk_status status = open(handle_of<const edge_sdk_bundle>(bundle), &options, &model);
+    if (status != EDGE_SDK_OK) {
+        throw_failure(env, status);
+        return 0;
+    }
+    return value_of(model);
+}
+
+// edge_sdk_corrector_correct / edge_sdk_cascade_correct on Kotlin's UTF-8 bytes, as the correction layout.
+template <typename Model, typename Correct>
+jobjectArray correct_with(JNIEnv *env, jlong model, jbyteArray text, Correct correct) {
+    const std::vector<char> bytes = bytes_of(env, text);
+    edge_sdk_correction *correction = nullptr;
+    const edge_sdk_status status = correct(handle_of<Model>(model), bytes.data(), bytes.size() - 1, &correction);
+    if (status != EDGE_SDK_OK) {
+        throw_failure(env, status);
+        return nullptr;
+    }
+    jobjectArray out = correction_array(env, correction);
+    edge_sdk_correction_free(correction);
+    return out;
+}
+
 }  // namespace
 
 extern "C" {
@@ -276,31 +305,12 @@ JNIEXPORT jobjectArray JNICALL Java_dev_edgesdk_NativeCore_bundleArtifact(JNIEnv
 
 JNIEXPORT jlong JNICALL Java_dev_edgesdk_NativeCore_correctorOpen(JNIEnv *env, jclass, jlong bundle, jbyteArray backend,
                                                                   jbyteArray quantization) {
-    const std::vector<char> backend_bytes = bytes_of(env, backend), quantization_bytes = bytes_of(env, quantization);
-    const edge_sdk_model_options options = model_options(backend_bytes, quantization_bytes, quantization != nullptr);
-    edge_sdk_corrector *corrector = nullptr;
-    const edge_sdk_status status =
-        edge_sdk_corrector_open(handle_of<const edge_sdk_bundle>(bundle), &options, &corrector);
-    if (status != EDGE_SDK_OK) {
-        throw_failure(env, status);
-        return 0;
-    }
-    return value_of(corrector);
+    return open_model<edge_sdk_corrector>(env, bundle, backend, quantization, edge_sdk_corrector_open);
 }
 
 JNIEXPORT jobjectArray JNICALL Java_dev_edgesdk_NativeCore_correctorCorrect(JNIEnv *env, jclass, jlong corrector,
                                                                             jbyteArray text) {
-    const std::vector<char> bytes = bytes_of(env, text);
-    edge_sdk_correction *correction = nullptr;
-    const edge_sdk_status status = edge_sdk_corrector_correct(handle_of<edge_sdk_corrector>(corrector), bytes.data(),
-                                                              bytes.size() - 1, &correction);
-    if (status != EDGE_SDK_OK) {
-        throw_failure(env, status);
-        return nullptr;
-    }
-    jobjectArray out = correction_array(env, correction);
-    edge_sdk_correction_free(correction);
-    return out;
+    return correct_with<edge_sdk_corrector>(env, corrector, text, edge_sdk_corrector_correct);
 }
 
 JNIEXPORT void JNICALL Java_dev_edgesdk_NativeCore_correctorFree(JNIEnv *, jclass, jlong corrector) {
@@ -309,16 +319,7 @@ JNIEXPORT void JNICALL Java_dev_edgesdk_NativeCore_correctorFree(JNIEnv *, jclas
 
 JNIEXPORT jlong JNICALL Java_dev_edgesdk_NativeCore_classifierOpen(JNIEnv *env, jclass, jlong bundle,
                                                                    jbyteArray backend, jbyteArray quantization) {
-    const std::vector<char> backend_bytes = bytes_of(env, backend), quantization_bytes = bytes_of(env, quantization);
-    const edge_sdk_model_options options = model_options(backend_bytes, quantization_bytes, quantization != nullptr);
-    edge_sdk_classifier *classifier = nullptr;
-    const edge_sdk_status status =
-        edge_sdk_classifier_open(handle_of<const edge_sdk_bundle>(bundle), &options, &classifier);
-    if (status != EDGE_SDK_OK) {
-        throw_failure(env, status);
-        return 0;
-    }
-    return value_of(classifier);
+    return open_model<edge_sdk_classifier>(env, bundle, backend, quantization, edge_sdk_classifier_open);
 }
 
 // [labels (byte[][]), probabilities (float[])]
@@ -368,17 +369,7 @@ JNIEXPORT jlong JNICALL Java_dev_edgesdk_NativeCore_cascadeOpen(JNIEnv *env, jcl
 
 JNIEXPORT jobjectArray JNICALL Java_dev_edgesdk_NativeCore_cascadeCorrect(JNIEnv *env, jclass, jlong cascade,
                                                                           jbyteArray text) {
-    const std::vector<char> bytes = bytes_of(env, text);
-    edge_sdk_correction *correction = nullptr;
-    const edge_sdk_status status =
-        edge_sdk_cascade_correct(handle_of<edge_sdk_cascade>(cascade), bytes.data(), bytes.size() - 1, &correction);
-    if (status != EDGE_SDK_OK) {
-        throw_failure(env, status);
-        return nullptr;
-    }
-    jobjectArray out = correction_array(env, correction);
-    edge_sdk_correction_free(correction);
-    return out;
+    return correct_with<edge_sdk_cascade>(env, cascade, text, edge_sdk_cascade_correct);
 }
 
 JNIEXPORT void JNICALL Java_dev_edgesdk_NativeCore_cascadeFree(JNIEnv *, jclass, jlong cascade) {
