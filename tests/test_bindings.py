@@ -52,7 +52,9 @@ def test_a_tampered_bundle_is_refused_and_nothing_is_written(detector_bundle, tm
     bundle = tmp_path / "bundle"
     shutil.copytree(detector_bundle.root, bundle)
     artifact = next(p for p in bundle.glob("*.pte"))
-    artifact.write_bytes(artifact.read_bytes()[:-1] + b"\0")
+    data = bytearray(artifact.read_bytes())
+    data[len(data) // 2] ^= 1
+    artifact.write_bytes(bytes(data))
     result = _run(bundle, "--kotlin", "--package", "com.example.grammar", "-o", tmp_path / "out")
     assert result.returncode != 0
     assert artifact.name in result.stdout + result.stderr
