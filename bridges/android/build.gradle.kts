@@ -6,6 +6,16 @@ plugins {
     alias(libs.plugins.kotlin.android)
 }
 
+// Optional, for CI and repeated builds (-P on the command line or gradle.properties):
+//   edgeSdk.executorchSource  a checkout of ExecuTorch v1.5.1 with its submodules, copied per ABI instead of
+//                             cloned (src/main/cpp/android-deps.cmake; the workflow prepares and caches one)
+//   edgeSdk.python            a Python with torch and PyYAML for ExecuTorch's kernel code generation
+//                             (default: the repository's .venv/bin/python, made by `make demo`)
+val nativeBuildArguments: List<String> = listOfNotNull(
+    providers.gradleProperty("edgeSdk.executorchSource").orNull?.let { "-DEDGE_SDK_EXECUTORCH_SOURCE=$it" },
+    providers.gradleProperty("edgeSdk.python").orNull?.let { "-DPYTHON_EXECUTABLE=$it" },
+)
+
 android {
     namespace = "dev.edgesdk"
     compileSdk = 35
@@ -19,8 +29,11 @@ android {
         }
         externalNativeBuild {
             cmake {
-                arguments += listOf("-DANDROID_STL=c++_shared", "-DEDGE_SDK_BUILD_TESTS=OFF", "-DEDGE_SDK_JNI_WERROR=ON")
-                targets += listOf("edge_sdk_jni")
+                // c++_shared: two C++ libraries (libedge_sdk.so, libedge_sdk_jni.so) in one process
+                arguments += listOf("-DANDROID_STL=c++_shared", "-DEDGE_SDK_BUILD_TESTS=OFF", "-DEDGE_SDK_JNI_WERROR=ON") +
+                    nativeBuildArguments
+                // Only these are built and packaged (ExecuTorch's and the dependencies' other targets are not).
+                targets += listOf("edge_sdk_jni", "edge_sdk")
             }
         }
     }
