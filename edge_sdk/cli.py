@@ -273,8 +273,8 @@ def golden(
                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("correcting golden inputs", total=None)
-            summary = write_core_golden(bundle_dir, out, backend, quantization, limit,
-                                        lambda done, total: progress.update(task, completed=done, total=total))
+            summary = write_core_golden(bundle_dir, out, backend, quantization, limit=limit,
+                                        progress=lambda done, total: progress.update(task, completed=done, total=total))
     except (*_user_errors(), ValueError) as err:
         raise _fail(str(err)) from None
     except OSError as err:

@@ -212,7 +212,7 @@ class GoldenSummary:
 
 
 def write_core_golden(bundle: Bundle | Path, out: Path, backend: str = "executorch", quantization: str | None = "int8",
-                      limit: int | None = None, groups: Collection[str] | None = None,
+                      *, limit: int | None = None, groups: Collection[str] | None = None,
                       progress: Callable[[int, int], None] | None = None) -> GoldenSummary:
     """Correct every golden input with `bundle`'s artifact and write the JSON lines to `out` atomically.
 
