@@ -64,3 +64,20 @@ def detector_bundle(tmp_path_factory: pytest.TempPathFactory):
     config = load_config(Path(__file__).parent / "data" / "tiny-detector.yaml")
     config.targets = {name: t for name, t in config.targets.items() if name == "executorch"}
     return build_bundle(config, tmp_path_factory.mktemp("detector") / "tiny-detector", log=lambda _m: None)
+
+
+@pytest.fixture(scope="session")
+def bridge_goldens(default_bundle, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The Python reference's golden corrections for the platform layers (Kotlin, Swift), written once."""
+    from tests.bridge_goldens import CI_LIMIT, write_goldens
+
+    return write_goldens(default_bundle, tmp_path_factory.mktemp("bridge-goldens"), CI_LIMIT)
+
+
+@pytest.fixture(scope="session")
+def cascade_golden(detector_bundle, default_bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.bridge_goldens import write_cascade_golden
+
+    out = tmp_path_factory.mktemp("cascade-golden") / "cascade.jsonl"
+    write_cascade_golden(detector_bundle, default_bundle, out)
+    return out
