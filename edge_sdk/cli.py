@@ -288,8 +288,10 @@ def golden(
 def bindings(
     bundle_dirs: Annotated[list[Path], typer.Argument(
         help="Bundle folders: a corrector, a detector, or both (then the cascade class too).", metavar="BUNDLE...")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the sources into (common/, android/).")],
-    kotlin: Annotated[bool, typer.Option("--kotlin", help="Kotlin classes over bridges/android.")] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the sources into.")],
+    kotlin: Annotated[bool, typer.Option(
+        "--kotlin", help="Kotlin classes over bridges/android (common/, android/).")] = False,
+    swift: Annotated[bool, typer.Option("--swift", help="Swift classes over bridges/ios (a file per class).")] = False,
     package: Annotated[str | None, typer.Option(help="Kotlin package, e.g. com.example.grammar.")] = None,
     backend: Annotated[str, typer.Option(help="Backend whose artifact the classes open.")] = "executorch",
     quantization: Annotated[str | None, typer.Option(
@@ -300,11 +302,13 @@ def bindings(
     from edge_sdk.bindings import BindingError, bindings_for, render_bindings
     from edge_sdk.bundle.io import load_bundle
 
-    languages = [name for name, chosen in (("kotlin", kotlin),) if chosen]
+    languages = [name for name, chosen in (("kotlin", kotlin), ("swift", swift)) if chosen]
     if len(languages) != 1:
-        raise _fail("name one language: --kotlin")
+        raise _fail("name one language: --kotlin or --swift")
     if languages == ["kotlin"] and not package:
         raise _fail("--kotlin needs --package (e.g. --package com.example.grammar)")
+    if languages == ["swift"] and package:
+        raise _fail("--package is for Kotlin: Swift classes belong to the module they are compiled into")
     if out.exists() and not out.is_dir():
         raise _fail(f"--out: {out} is not a folder")
     try:

@@ -1,5 +1,5 @@
 """`edge-sdk bindings`: what is generated from a real bundle, deterministically, and what is refused.
-tests/android compiles the output with kotlinc and runs it against the core."""
+tests/android and tests/ios compile the output with kotlinc and swiftc and run it against the core."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from edge_sdk.bindings import BindingError
+from edge_sdk.bindings import BindingError, swift
 from edge_sdk.bindings.kotlin import check_package, string_literal
 from edge_sdk.bindings.model import class_name
 
@@ -21,13 +21,18 @@ def _run(*args: object) -> subprocess.CompletedProcess:
                           text=True, check=False)
 
 
-def test_same_bundle_gives_byte_identical_files(detector_bundle, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("language", "expected"), [
+    (["--kotlin", "--package", "com.example.grammar"], ["android/com/example/grammar/TinyDetectorAndroid.kt",
+                                                        "common/com/example/grammar/TinyDetector.kt"]),
+    (["--swift"], ["TinyDetector.swift"]),
+])
+def test_same_bundle_gives_byte_identical_files(detector_bundle, tmp_path: Path, language: list[str],
+                                                expected: list[str]) -> None:
     for out in ("a", "b"):
-        result = _run(detector_bundle.root, "--kotlin", "--package", "com.example.grammar", "-o", tmp_path / out)
+        result = _run(detector_bundle.root, *language, "-o", tmp_path / out)
         assert result.returncode == 0, result.stdout + result.stderr
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert [str(p) for p in files] == ["android/com/example/grammar/TinyDetectorAndroid.kt",
-                                       "common/com/example/grammar/TinyDetector.kt"]
+    assert [str(p) for p in files] == expected
     for relative in files:
         assert (tmp_path / "a" / relative).read_bytes() == (tmp_path / "b" / relative).read_bytes()
 
@@ -48,6 +53,20 @@ def test_constants_come_from_the_manifest(detector_bundle, tmp_path: Path) -> No
     assert "package com.example.grammar" in source and detector_bundle.digest in source.splitlines()[1]
 
 
+def test_swift_constants_come_from_the_manifest(detector_bundle, tmp_path: Path) -> None:
+    result = _run(detector_bundle.root, "--swift", "--quantization", "int8", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    source = (tmp_path / "TinyDetector.swift").read_text()
+    manifest = json.loads((detector_bundle.root / "manifest.json").read_text())
+    artifact = next(a for a in manifest["artifacts"] if a["backend"] == "executorch" and a["quantization"] == "int8")
+    assert f'artifactSHA256: String = "{artifact["sha256"]}"' in source
+    assert f'bundleDigest: String = "{detector_bundle.digest}"' in source
+    assert f'artifactSizeBytes: UInt64 = {artifact["size_bytes"]}' in source
+    assert 'labels: [String] = ["correct", "error"]' in source
+    assert "public final class TinyDetector: Sendable" in source and "import EdgeSDK" in source
+    assert detector_bundle.digest in source.splitlines()[1]
+
+
 def test_a_tampered_bundle_is_refused_and_nothing_is_written(detector_bundle, tmp_path: Path) -> None:
     bundle = tmp_path / "bundle"
     shutil.copytree(detector_bundle.root, bundle)
@@ -65,7 +84,10 @@ def test_a_tampered_bundle_is_refused_and_nothing_is_written(detector_bundle, tm
     (["--kotlin", "--package", "com.example.class"], "'class' is not a Kotlin package name segment"),
     (["--kotlin", "--package", "com.1example"], "'1example' is not a Kotlin package name segment"),
     (["--kotlin"], "--kotlin needs --package"),
-    (["--package", "com.example"], "name one language: --kotlin"),
+    (["--package", "com.example"], "name one language: --kotlin or --swift"),
+    (["--kotlin", "--swift", "--package", "com.example"], "name one language"),
+    (["--swift", "--package", "com.example"], "--package is for Kotlin"),
+    (["--swift", "--backend", "coreml"], "coreml"),
     (["--kotlin", "--package", "com.example", "--quantization", "int4"], "int4"),
 ])
 def test_bad_options_are_refused(detector_bundle, tmp_path: Path, args: list[str], message: str) -> None:
@@ -82,3 +104,6 @@ def test_names_and_literals() -> None:
         class_name("2-fast")
     assert string_literal('a"b\\c$d\ne') == '"a\\"b\\\\c\\$d\\u000Ae"'
     assert check_package("com.example.grammar") == "com.example.grammar"
+    # Swift: a backslash would start an interpolation; control characters need the braced escape.
+    assert swift.string_literal('a"b\\(c)\n\u0085') == '"a\\"b\\\\(c)\\u{A}\\u{85}"'
+    assert swift.doc("two\nlines with `code`") == "two lines with 'code'"

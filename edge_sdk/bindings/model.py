@@ -1,5 +1,5 @@
-"""What a generated class says about its bundle, independent of the target language (Kotlin now, Swift
-from the same context later)."""
+"""What a generated class says about its bundle, independent of the target language: the Kotlin and Swift
+templates render the same context."""
 
 from __future__ import annotations
 
