@@ -59,7 +59,9 @@ class Swift:
     def run(self, package: Path, args: list[str], env: dict[str, str] | None = None,
             timeout: int = 1800) -> subprocess.CompletedProcess:
         """`swift ARGS` in `package` inside the chroot, with `env` set there."""
-        assignments = [f"{k}={v}" for k, v in (env or {}).items()]
+        # libedge_sdk.so finds its copied dependencies through this (an executable's rpath is not transitive).
+        env = {"LD_LIBRARY_PATH": str(HOST_LIBS), **(env or {})}
+        assignments = [f"{k}={v}" for k, v in env.items()]
         return subprocess.run([str(SWIFT_CHROOT), "run", str(package), "env", *assignments, "swift", *args],
                               capture_output=True, text=True, timeout=timeout, check=False)
 
@@ -69,7 +71,7 @@ class Swift:
         return ["--scratch-path", str(SCRATCH / scratch), "-Xswiftc", "-warnings-as-errors",
                 "-Xcc", "-Wall", "-Xcc", "-Wextra", "-Xcc", "-Werror",
                 "-Xlinker", f"-L{CORE_BUILD}", "-Xlinker", f"-rpath={CORE_BUILD}",
-                "-Xlinker", f"-rpath={HOST_LIBS}", "-Xlinker", f"-rpath-link={HOST_LIBS}"]
+                "-Xlinker", f"-rpath-link={HOST_LIBS}"]
 
     def test(self, package: Path, scratch: str, env: dict[str, str], report: Path) -> dict:
         """`swift test` with an xUnit report; returns its counts, failing on any failure, error or skip."""
