@@ -10,14 +10,14 @@ final class GeneratedBindingsTests: XCTestCase {
         return URL(fileURLWithPath: value)
     }
 
-    private func manifest(_ bundle: URL) throws -> [String: Any] {
+    private func readManifest(_ bundle: URL) throws -> [String: Any] {
         let data = try Data(contentsOf: bundle.appendingPathComponent("manifest.json"))
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
     func testConstantsAreTheManifests() throws {
         let bundle = try env("EDGE_SDK_TEST_BUNDLE")
-        let manifest = try manifest(bundle)
+        let manifest = try readManifest(bundle)
         XCTAssertEqual(GrammarCorrector.bundleName, manifest["name"] as? String)
         XCTAssertEqual(GrammarCorrector.resourceName, manifest["name"] as? String)
         XCTAssertEqual(GrammarCorrector.bundleVersion, manifest["version"] as? String)
@@ -33,7 +33,7 @@ final class GeneratedBindingsTests: XCTestCase {
         XCTAssertEqual(GrammarCorrector.maxSourceLen, generation["max_source_len"] as? Int)
         XCTAssertEqual(GrammarCorrector.maxTargetLen, generation["max_target_len"] as? Int)
         XCTAssertEqual(GrammarCorrector.decoding, generation["strategy"] as? String)
-        let detector = try manifest(try env("EDGE_SDK_TEST_DETECTOR"))
+        let detector = try readManifest(try env("EDGE_SDK_TEST_DETECTOR"))
         XCTAssertEqual(TinyDetector.labels, detector["labels"] as? [String])
         XCTAssertEqual(TinyDetector.bundleName, detector["name"] as? String)
     }
