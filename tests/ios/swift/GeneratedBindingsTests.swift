@@ -57,7 +57,8 @@ final class GeneratedBindingsTests: XCTestCase {
         } catch let error as EdgeSDKError {
             XCTAssertEqual(error.code, .bundle)
             XCTAssertTrue(error.message.contains(GrammarCorrector.artifactSHA256), error.message)
-            let otherSHA = try XCTUnwrap(EdgeSDK.GrammarCorrector(bundle: other, options: OpenOptions(runner: .core))
+            let otherSHA = try XCTUnwrap(EdgeSDK.GrammarCorrector(
+                bundle: other, options: OpenOptions(quantization: GrammarCorrector.quantization, runner: .core))
                 .artifact.sha256)
             XCTAssertTrue(error.message.contains(otherSHA), error.message)
         }

@@ -65,6 +65,7 @@ private final class CoreMLStatefulCorrector: CorrectorRunner {
 
     func encode(_ ids: UnsafeBufferPointer<Int64>) throws {
         try package.running("encode") {
+            (memory, state) = ([:], nil)  // a failed encode must not leave the last sentence's outputs usable
             memory = try encoder.run(ids)
             // A fresh cache per sentence (docs/c-abi.md, "Runners"): slots after `position` are masked, so
             // reusing one would also work, but a new state carries nothing over from a decode that failed.
@@ -113,6 +114,7 @@ private final class CoreMLExplicitCacheCorrector: CorrectorRunner {
 
     func encode(_ ids: UnsafeBufferPointer<Int64>) throws {
         try package.running("encode") {
+            memory = [:]  // a failed encode must not leave the last sentence's outputs usable
             memory = try encoder.run(ids)
             try MultiArrays.fill(cache) { _ in 0 }  // each sentence starts from an empty cache
         }
@@ -643,12 +645,14 @@ private enum MultiArrays {
     private static func writer(_ type: MLMultiArrayDataType) throws -> (UnsafeMutableRawPointer, Int, Double) -> Void {
         switch type {
         case .float32: return { $0.storeBytes(of: Float($2), toByteOffset: $1 * 4, as: Float.self) }
-        case .float16: return { $0.storeBytes(of: Half.bits(from: Float($2)), toByteOffset: $1 * 2, as: UInt16.self) }
+        case .float16:
+            return { $0.storeBytes(of: Half.bits(from: Float($2)), toByteOffset: $1 * 2, as: UInt16.self) }
         case .double: return { $0.storeBytes(of: $2, toByteOffset: $1 * 8, as: Double.self) }
         // Only ids, positions and lengths are written as integers; each is checked to fit beforehand.
-        case .int32: return { $0.storeBytes(of: Int32(exactly: $2.rounded()) ?? 0, toByteOffset: $1 * 4, as: Int32.self) }
+        case .int32:
+            return { $0.storeBytes(of: Int32(exactly: $2.rounded()) ?? 0, toByteOffset: $1 * 4, as: Int32.self) }
         default:
-            throw CoreMLRunnerIssue("a model input has a Core ML data type (\(type.rawValue)) the runner does not write")
+            throw CoreMLRunnerIssue("a model input has a Core ML data type (\(type.rawValue)) the runner cannot write")
         }
     }
 }

@@ -115,7 +115,8 @@ private final class ExecuTorchProgram {
         }
         for (method, inputs) in methods.sorted(by: { $0.key < $1.key }) {
             guard names.contains(method) else {
-                throw failure(method, "the program has no such method (it has \(names.sorted().joined(separator: ", ")))")
+                let available = names.sorted().joined(separator: ", ")
+                throw failure(method, "the program has no such method (it has \(available))")
             }
             let meta: MethodMetadata
             do {
