@@ -9,8 +9,13 @@ import PackageDescription
 //   workflow runs it; the core there has no ExecuTorch of its own: the runners below execute the model);
 // - Linux and host tests: libedge_sdk from `make core`, found through `-Xlinker -L` (`make swift-test`).
 let coreXCFramework = "Artifacts/EdgeSDKCore.xcframework"
+// Never on Linux: there the core is the host build even if an XCFramework was copied in.
+#if os(Linux)
+let hasCoreXCFramework = false
+#else
 let hasCoreXCFramework = FileManager.default.fileExists(
     atPath: Context.packageDirectory + "/" + coreXCFramework)
+#endif
 
 var coreDependencies: [Target.Dependency] = []
 var coreLinker: [LinkerSetting] = [.linkedLibrary("edge_sdk")]

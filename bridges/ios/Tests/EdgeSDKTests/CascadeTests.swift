@@ -31,7 +31,7 @@ final class CascadeTests: XCTestCase {
     func testDetectorProbabilitiesEqualPython() async throws {
         let (header, records) = try golden()
         let detector = try ErrorDetector(bundle: try TestEnvironment.detector(),
-                                         options: OpenOptions(quantization: header.detector_quantization, runner: .core))
+                                         options: OpenOptions(quantization: header.detector_quantization, runner: TestEnvironment.runner))
         XCTAssertEqual(detector.info.family, "proformer")
         for record in records {
             let prediction = try detector.classifyBlocking(record.text)
@@ -50,9 +50,9 @@ final class CascadeTests: XCTestCase {
     func testCascadeCorrectionsEqualPython() async throws {
         let (header, records) = try golden()
         var detector: ErrorDetector? = try ErrorDetector(
-            bundle: try TestEnvironment.detector(), options: OpenOptions(quantization: header.detector_quantization, runner: .core))
+            bundle: try TestEnvironment.detector(), options: OpenOptions(quantization: header.detector_quantization, runner: TestEnvironment.runner))
         var corrector: GrammarCorrector? = try GrammarCorrector(
-            bundle: try TestEnvironment.bundle(), options: OpenOptions(quantization: header.corrector_quantization, runner: .core))
+            bundle: try TestEnvironment.bundle(), options: OpenOptions(quantization: header.corrector_quantization, runner: TestEnvironment.runner))
         let cascade = try Cascade(detector: detector!, corrector: corrector!, options: CascadeOptions(threshold: header.threshold))
         var ran = Set<Bool>()
         for record in records {
@@ -75,8 +75,8 @@ final class CascadeTests: XCTestCase {
 
     func testACascadeAndItsModelsCanBeCalledFromManyTasks() async throws {
         let (header, records) = try golden()
-        let detector = try ErrorDetector(bundle: try TestEnvironment.detector(), options: OpenOptions(runner: .core))
-        let corrector = try GrammarCorrector(bundle: try TestEnvironment.bundle(), options: OpenOptions(runner: .core))
+        let detector = try ErrorDetector(bundle: try TestEnvironment.detector(), options: OpenOptions(runner: TestEnvironment.runner))
+        let corrector = try GrammarCorrector(bundle: try TestEnvironment.bundle(), options: OpenOptions(runner: TestEnvironment.runner))
         let cascade = try Cascade(detector: detector, corrector: corrector, options: CascadeOptions(threshold: header.threshold))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for record in records {
@@ -92,8 +92,8 @@ final class CascadeTests: XCTestCase {
     }
 
     func testAnUnknownErrorLabelIsRefused() throws {
-        let detector = try ErrorDetector(bundle: try TestEnvironment.detector(), options: OpenOptions(runner: .core))
-        let corrector = try GrammarCorrector(bundle: try TestEnvironment.bundle(), options: OpenOptions(runner: .core))
+        let detector = try ErrorDetector(bundle: try TestEnvironment.detector(), options: OpenOptions(runner: TestEnvironment.runner))
+        let corrector = try GrammarCorrector(bundle: try TestEnvironment.bundle(), options: OpenOptions(runner: TestEnvironment.runner))
         let error = edgeSDKError(try Cascade(detector: detector, corrector: corrector,
                                              options: CascadeOptions(errorLabel: "no-such-label")))
         XCTAssertNotNil(error)

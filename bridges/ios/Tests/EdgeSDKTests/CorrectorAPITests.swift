@@ -5,7 +5,7 @@ import XCTest
 /// The app-facing API on the real bundle: what a correction holds, bad bundles and bad input refused with the
 /// core's code and a clear message, and concurrent use of one corrector.
 final class CorrectorAPITests: XCTestCase {
-    private func corrector(_ options: OpenOptions = OpenOptions(runner: .core)) throws -> GrammarCorrector {
+    private func corrector(_ options: OpenOptions = OpenOptions(runner: TestEnvironment.runner)) throws -> GrammarCorrector {
         try GrammarCorrector(bundle: try TestEnvironment.bundle(), options: options)
     }
 
@@ -96,26 +96,26 @@ final class CorrectorAPITests: XCTestCase {
     }
 
     func testAnArtifactTheBundleLacksIsNotFound() throws {
-        let error = edgeSDKError(try corrector(OpenOptions(quantization: "int4", runner: .core)))
+        let error = edgeSDKError(try corrector(OpenOptions(quantization: "int4", runner: TestEnvironment.runner)))
         XCTAssertEqual(error?.code, .notFound)
         XCTAssertTrue(error?.message.contains("int4") ?? false, error?.message ?? "")
     }
 
     func testAnotherArtifactThanExpectedIsRefusedNamingBothHashes() throws {
         let expected = String(repeating: "ab", count: 32)
-        let error = edgeSDKError(try corrector(OpenOptions(runner: .core, expectedArtifactSHA256: expected)))
+        let error = edgeSDKError(try corrector(OpenOptions(runner: TestEnvironment.runner, expectedArtifactSHA256: expected)))
         guard case .bundle(_, let message)? = error else { return XCTFail("\(String(describing: error))") }
         let actual = try corrector().artifact.sha256
         XCTAssertTrue(message.contains(expected) && message.contains(actual), message)
         // The right hash (in any case) opens.
-        XCTAssertNoThrow(try corrector(OpenOptions(runner: .core, expectedArtifactSHA256: actual.uppercased())))
+        XCTAssertNoThrow(try corrector(OpenOptions(runner: TestEnvironment.runner, expectedArtifactSHA256: actual.uppercased())))
     }
 
     func testAnotherBundleDigestThanExpectedIsRefused() throws {
-        let error = edgeSDKError(try corrector(OpenOptions(runner: .core, expectedDigest: String(repeating: "0", count: 64))))
+        let error = edgeSDKError(try corrector(OpenOptions(runner: TestEnvironment.runner, expectedDigest: String(repeating: "0", count: 64))))
         XCTAssertEqual(error?.code, .bundle)
         let digest = try corrector().info.digest
-        XCTAssertNoThrow(try corrector(OpenOptions(runner: .core, expectedDigest: "sha256:" + digest)))
+        XCTAssertNoThrow(try corrector(OpenOptions(runner: TestEnvironment.runner, expectedDigest: "sha256:" + digest)))
     }
 
     func testConcurrentCallsOnOneCorrectorGiveTheSequentialResults() async throws {

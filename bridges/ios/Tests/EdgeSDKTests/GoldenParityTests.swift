@@ -8,6 +8,7 @@ import XCTest
 final class GoldenParityTests: XCTestCase {
     struct Header: Decodable {
         let bundle_digest: String
+        let backend: String
         let quantization: String
     }
 
@@ -93,8 +94,9 @@ final class GoldenParityTests: XCTestCase {
         var surrogatePairs = 0, rightToLeft = 0, combining = 0, inCluster = 0, checked = 0
         for file in try TestEnvironment.goldenFiles() {
             let (header, records) = try TestEnvironment.jsonLines(file, header: Header.self, records: Record.self)
-            let corrector = try GrammarCorrector(bundle: try TestEnvironment.bundle(),
-                                                 options: OpenOptions(quantization: header.quantization, runner: .core))
+            // The runtime the goldens were written with (executorch; coreml on macOS), run by this platform.
+            let corrector = try GrammarCorrector(bundle: try TestEnvironment.bundle(), options: OpenOptions(
+                backend: header.backend, quantization: header.quantization, runner: TestEnvironment.runner))
             XCTAssertEqual(corrector.info.digest, header.bundle_digest, "golden file of another bundle")
             XCTAssertEqual(corrector.artifact.quantization, header.quantization)
             var mismatches: [String] = []
@@ -118,7 +120,7 @@ final class GoldenParityTests: XCTestCase {
                     mismatches.append("input \(record.id) \(text.debugDescription):\n  swift  \(got)\n  python \(want)")
                 }
             }
-            print("golden parity \(file.lastPathComponent) (\(header.quantization)): \(records.count) inputs, "
+            print("golden parity \(file.lastPathComponent) (\(header.backend)/\(header.quantization)): \(records.count) inputs, "
                   + "\(mismatches.count) mismatches")
             XCTAssertEqual(mismatches.count, 0, mismatches.prefix(10).joined(separator: "\n"))
             checked += records.count
@@ -136,7 +138,7 @@ final class GoldenParityTests: XCTestCase {
         let (_, records) = try TestEnvironment.jsonLines(try TestEnvironment.goldenFiles()[0], header: Header.self,
                                                         records: Record.self)
         let texts = records.map(\.text).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.prefix(20)
-        let corrector = try GrammarCorrector(bundle: try TestEnvironment.bundle(), options: OpenOptions(runner: .core))
+        let corrector = try GrammarCorrector(bundle: try TestEnvironment.bundle(), options: OpenOptions(runner: TestEnvironment.runner))
         var blocking: [Correction] = [], awaited: [Correction] = []
         for text in texts { blocking.append(try corrector.correctBlocking(text)) }
         for text in texts { awaited.append(try await corrector.correct(text)) }

@@ -18,6 +18,12 @@ enum TestEnvironment {
         return URL(fileURLWithPath: value)
     }
 
+    /// Who runs the models: EDGE_SDK_TEST_RUNNER=core (default: the core's own ExecuTorch runner, Linux) or
+    /// automatic (the platform runners: ExecuTorch's Swift package and Core ML, macOS in ios.yml).
+    static var runner: ModelRunner {
+        ProcessInfo.processInfo.environment["EDGE_SDK_TEST_RUNNER"] == "automatic" ? .automatic : .core
+    }
+
     /// The default grammar-corrector bundle (ExecuTorch int8 and fp32).
     static func bundle() throws -> URL { try path("EDGE_SDK_TEST_BUNDLE") }
     /// A real ProFormer detector bundle.
