@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from edge_sdk.data.misspell import match_case
+
 ARTICLES = frozenset({"a", "an", "the"})
 PREPOSITIONS = ("in", "on", "at", "to", "for", "of", "with", "from", "by", "about", "into", "over")
 AUXILIARIES = ("is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "can",
@@ -94,12 +96,6 @@ def tokenize(sentence: str) -> list[Token]:
 
 def detokenize(tokens: Sequence[Token]) -> str:
     return "".join(t.text + (" " if t.space_after else "") for t in tokens).strip()
-
-
-def match_case(template: str, word: str) -> str:
-    if template[:1].isupper() and not template.isupper():
-        return word[:1].upper() + word[1:]
-    return word.upper() if template.isupper() and len(template) > 1 else word
 
 
 def keyboard_typo(word: str, rng: random.Random) -> str:
