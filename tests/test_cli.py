@@ -80,9 +80,10 @@ def test_eval_scores_bundle_artifacts_in_their_runtime(tiny_bundle, tmp_path):
 
     out = tmp_path / "scores.json"
     result = runner.invoke(app, ["eval", "--limit", "6", "--no-baselines", "--bundle", str(tiny_bundle.root),
-                                 "--artifact", "executorch/int8", "--artifact", "tflite/fp32", "--out", str(out)])
+                                 "--artifact", "executorch/int8", "--artifact", "tflite/fp32", "--out", str(out),
+                                 "--split", "test"])
     assert result.exit_code == 0, result.output
-    report = json.loads(out.read_text())
+    (report,) = json.loads(out.read_text())["splits"]
     assert [s["system"] for s in report["scores"]] == [
         "EdgeFormer", "EdgeFormer executorch/int8", "EdgeFormer tflite/fp32"]
     assert all(0.0 <= s["gleu"] <= 1.0 for s in report["scores"]) and report["sentences"] == 6

@@ -97,3 +97,37 @@ def test_words_are_run_together_and_split() -> None:
     assert any("alot" in o for o in outs) or any(" in to " in o for o in outs)
     with pytest.raises(ValueError, match="words_per_error"):
         LearnerErrorGenerator(words_per_error=1.0)
+
+
+def test_the_packaged_learner_split_is_frozen_everyday_text_with_several_errors() -> None:
+    import json
+
+    from edge_sdk.data.learner_split import learner_sentences
+    from edge_sdk.data.sentences import dedupe_key
+    from edge_sdk.evaluate.splits import load_split, packaged_splits
+
+    split = load_split(packaged_splits(), "learner")
+    assert len(split.sources) == len(split.references) == len(split.types) == 1000
+    correct = sum(s == r for s, r in zip(split.sources, split.references, strict=True))
+    assert 100 <= correct <= 200, correct  # enough correct sentences to measure how often they are changed
+    assert all((t == "-") == (s == r) for s, r, t in zip(split.sources, split.references, split.types, strict=True))
+    errors = sum(len(t.split()) for t in split.types if t != "-")
+    assert errors / (1000 - correct) >= 2.2, "learner sentences carry several errors"
+    assert sum(len(r.split()) for r in split.references) / 1000 >= 15
+    test = {dedupe_key(s) for s in load_split(packaged_splits(), "test").references}
+    assert not test & learner_sentences(packaged_splits())
+    stats = json.loads((packaged_splits() / "learner-stats.json").read_text())
+    assert stats["sentences"] == 1000 and max(stats["per_type"], key=stats["per_type"].get) == "spelling"
+
+
+def test_recall_by_errant_type_counts_the_references_edits() -> None:
+    from edge_sdk.evaluate.by_type import errant_category, recall_by_errant_type
+
+    sources = ["He go to school every day.", "I like the apple very much."]
+    references = ["He goes to school every day.", "I like apples very much."]
+    assert errant_category("R:VERB:SVA") == "VERB:SVA" and errant_category("M:DET") == "DET"
+    made = recall_by_errant_type(sources, references, references)
+    assert made and all(rate == 1.0 for _, rate in made.values())
+    copied = recall_by_errant_type(sources, sources, references)
+    assert {k: n for k, (n, _) in copied.items()} == {k: n for k, (n, _) in made.items()}
+    assert all(rate == 0.0 for _, rate in copied.values())

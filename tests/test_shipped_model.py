@@ -57,9 +57,15 @@ def test_eval_command_scores_the_shipped_model_with_baselines(tmp_path):
                                       "--outputs", str(tsv)])
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
-    assert [s["system"] for s in report["scores"]] == ["copy source", "harper-py", "EdgeFormer"]
-    assert report["scores"][0]["f05"] == 0.0 and report["sentences"] == 12
-    assert "| EdgeFormer |" in md.read_text() and "by error type" in result.output
+    # The synthetic test split and the packaged learner-like one, side by side.
+    assert [r["split"] for r in report["splits"]] == ["test", "learner"]
+    for split in report["splits"]:
+        assert [s["system"] for s in split["scores"]] == ["copy source", "harper-py", "EdgeFormer"]
+        assert split["scores"][0]["f05"] == 0.0 and split["sentences"] == 12
+        assert set(split["edits_by_type"]) == {"copy source", "harper-py", "EdgeFormer"}
+        assert all(v["made"] == 0.0 for v in split["edits_by_type"]["copy source"].values())
+    assert "| EdgeFormer |" in md.read_text() and "ERRANT type" in md.read_text()
+    assert "by error type" in result.output and "learner split" in result.output
     rows = tsv.read_text(encoding="utf-8").splitlines()
-    assert rows[0].split("\t") == ["source", "reference", "types", "copy source", "harper-py", "EdgeFormer"]
-    assert len(rows) == 13
+    assert rows[0].split("\t") == ["split", "source", "reference", "types", "copy source", "harper-py", "EdgeFormer"]
+    assert len(rows) == 25 and {r.split("\t")[0] for r in rows[1:]} == {"test", "learner"}

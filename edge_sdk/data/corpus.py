@@ -16,14 +16,17 @@ from importlib.resources import files
 from pathlib import Path
 
 from edge_sdk.data.errors import ErrorGenerator
+from edge_sdk.data.learner_split import learner_sentences
 from edge_sdk.data.sentences import clean_sentences, dedupe_key
 from edge_sdk.data.sources import CODESPELL, SOURCES, fetch, read_misspellings
 
 DEV_SEED = 1_000_003
 MISSPELLINGS_FILE = "misspellings.json"
 STATS_FILE = "stats.json"
-CORPUS_FILES = frozenset({"train.txt", MISSPELLINGS_FILE, STATS_FILE,
-                          *(f"{split}.{suffix}" for split in ("dev", "test") for suffix in ("src", "tgt", "types"))})
+FROZEN_SPLITS = ("test", "learner")
+CORPUS_FILES = frozenset({"train.txt", MISSPELLINGS_FILE, STATS_FILE, "learner-stats.json",
+                          *(f"{split}.{suffix}" for split in ("dev", *FROZEN_SPLITS)
+                            for suffix in ("src", "tgt", "types"))})
 
 
 @dataclass
@@ -52,7 +55,7 @@ def write_pairs(out: Path, split: str, sentences: Sequence[str], generator: Erro
     pairs = [generator.corrupt(s) for s in sentences]
     _write_text(out / f"{split}.src", "".join(f"{src}\n" for src, _ in pairs))
     _write_text(out / f"{split}.tgt", "".join(f"{s}\n" for s in sentences))
-    _write_text(out / f"{split}.types", "".join(f"{','.join(kinds) or '-'}\n" for _, kinds in pairs))
+    _write_text(out / f"{split}.types", "".join(f"{' '.join(kinds) or '-'}\n" for _, kinds in pairs))
 
 
 def load_training_text(data_dir: Path) -> tuple[list[str], dict[str, list[str]]]:
@@ -105,7 +108,8 @@ def build_gec_corpus(cache: Path, out: Path, seed: int = 0, dev_size: int = 2000
     check_destination(out, inputs, corpus_problem, "edge-sdk corpus folder")
     cache.mkdir(parents=True, exist_ok=True)
     test_tgt = (frozen / "test.tgt").read_text(encoding="utf-8").splitlines()
-    seen = {dedupe_key(s) for s in test_tgt}
+    # Neither frozen split's sentences may be trained on.
+    seen = {dedupe_key(s) for s in test_tgt} | learner_sentences(frozen)
     pool: list[str] = []
     stats = CorpusStats(train=0, dev=0, test=len(test_tgt), seed=seed)
     for source in SOURCES:
@@ -129,8 +133,10 @@ def build_gec_corpus(cache: Path, out: Path, seed: int = 0, dev_size: int = 2000
     with staging_dir(out, inputs, corpus_problem, "edge-sdk corpus folder") as staging:
         (staging / "train.txt").write_text("".join(f"{s}\n" for s in train), encoding="utf-8")
         write_pairs(staging, "dev", dev, ErrorGenerator(seed=DEV_SEED, misspellings=misspellings))
-        for suffix in ("src", "tgt", "types"):
-            shutil.copyfile(frozen / f"test.{suffix}", staging / f"test.{suffix}")
+        for name in (*(f"{split}.{suffix}" for split in FROZEN_SPLITS for suffix in ("src", "tgt", "types")),
+                     "learner-stats.json"):
+            if (frozen / name).is_file():
+                shutil.copyfile(frozen / name, staging / name)
         (staging / MISSPELLINGS_FILE).write_text(json.dumps(misspellings, indent=0) + "\n", encoding="utf-8")
         (staging / STATS_FILE).write_text(json.dumps(asdict(stats), indent=2) + "\n", encoding="utf-8")
     return stats

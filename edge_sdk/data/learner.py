@@ -27,7 +27,7 @@ SpellingSplit = Literal["train", "eval", "all"]
 EVAL_WORD_SHARE = 5  # one word type in five
 
 LEARNER_WEIGHTS: dict[str, float] = {
-    "spelling": 0.24, "article": 0.11, "punctuation": 0.11, "capitalisation": 0.06, "verb_form": 0.08,
+    "spelling": 0.28, "article": 0.11, "punctuation": 0.1, "capitalisation": 0.06, "verb_form": 0.08,
     "agreement": 0.06, "preposition": 0.08, "noun_number": 0.07, "missing_word": 0.04, "extra_word": 0.03,
     "confusion": 0.04, "word_order": 0.02, "merge_split": 0.06,
 }

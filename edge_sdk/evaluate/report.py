@@ -31,10 +31,22 @@ def by_type_markdown(rates: dict[str, dict[str, tuple[int, float]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_outputs_tsv(path: Path, sources: Sequence[str], references: Sequence[str], types: Sequence[str] | None,
-                      systems: Sequence[tuple[str, Sequence[str]]]) -> None:
-    header = ["source", "reference", "types", *(name for name, _ in systems)]
+def edits_by_type_markdown(rates: dict[str, dict[str, tuple[int, float]]], top: int = 12) -> str:
+    """`rates`: {system: recall_by_errant_type(...)}: the share of the references' edits each system makes."""
+    systems = list(rates)
+    first = rates[systems[0]]
+    lines = ["| ERRANT type | reference edits | " + " | ".join(systems) + " |", "|---|---|" + "---|" * len(systems)]
+    for kind in list(first)[:top]:
+        lines.append(f"| {kind} | {first[kind][0]} | " + " | ".join(f"{rates[s][kind][1]:.0%}" for s in systems) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs_tsv(path: Path, splits: Sequence[tuple[str, Sequence[str], Sequence[str], Sequence[str] | None,
+                                                         Sequence[tuple[str, Sequence[str]]]]]) -> None:
+    """One row per sentence of each split: split, source, reference, types, then each system's output."""
+    header = ["split", "source", "reference", "types", *(name for name, _ in splits[0][4])]
     rows = ["\t".join(header)]
-    for i, (src, ref) in enumerate(zip(sources, references, strict=True)):
-        rows.append("\t".join([src, ref, types[i] if types else "", *(hyps[i] for _, hyps in systems)]))
+    for name, sources, references, types, systems in splits:
+        for i, (src, ref) in enumerate(zip(sources, references, strict=True)):
+            rows.append("\t".join([name, src, ref, types[i] if types else "", *(hyps[i] for _, hyps in systems)]))
     write_bytes_atomic(path, ("\n".join(rows) + "\n").encode("utf-8"))
