@@ -95,6 +95,9 @@ def test_corruption_is_deterministic_and_held_out_words_stay_out_of_training() -
 def test_words_are_run_together_and_split() -> None:
     outs = {LearnerErrorGenerator(seed=s, weights={"merge_split": 1.0}).corrupt(SENTENCES[0])[0] for s in range(40)}
     assert any("alot" in o for o in outs) or any(" in to " in o for o in outs)
+    three = {LearnerErrorGenerator(seed=s, weights={"merge_split": 1.0}).corrupt("Nowadays we walk.")[0]
+             for s in range(10)}
+    assert "Now a days we walk." in three
     with pytest.raises(ValueError, match="words_per_error"):
         LearnerErrorGenerator(words_per_error=1.0)
 
@@ -131,3 +134,25 @@ def test_recall_by_errant_type_counts_the_references_edits() -> None:
     copied = recall_by_errant_type(sources, sources, references)
     assert {k: n for k, (n, _) in copied.items()} == {k: n for k, (n, _) in made.items()}
     assert all(rate == 0.0 for _, rate in copied.values())
+
+
+def test_training_error_models(tmp_path) -> None:
+    from edge_sdk.data.errors import ErrorGenerator
+    from edge_sdk.data.learner import MixedErrors, training_errors
+    from edge_sdk.train.config import TrainConfigError, load_train_config
+
+    sentences = SENTENCES * 50
+    assert type(training_errors("synthetic", 0, {}, sentences)) is ErrorGenerator
+    learner = training_errors("learner", 0, {}, sentences)
+    assert isinstance(learner, LearnerErrorGenerator) and learner.spelling_words == "train"
+    mixed = training_errors("mixed", 0, {}, sentences)
+    assert isinstance(mixed, MixedErrors)
+    picks = {mixed.corrupt(f"Sentence number {i} is here and it is long enough.")[0] ==
+             mixed.first.corrupt(f"Sentence number {i} is here and it is long enough.")[0] for i in range(40)}
+    assert picks == {True, False}, "mixed uses both generators"
+    with pytest.raises(ValueError, match="unknown error model"):
+        training_errors("noisy", 0, {}, sentences)
+    config = tmp_path / "train.yaml"
+    config.write_text("data_dir: d\nout_dir: o\nerrors: noisy\n")
+    with pytest.raises(TrainConfigError, match="errors must be synthetic, learner or mixed"):
+        load_train_config(config)

@@ -136,11 +136,41 @@ class LearnerErrorGenerator(ErrorGenerator):
             tokens[i].space_after = tokens[i + 1].space_after
             del tokens[i + 1]
         else:
-            first, second = SPLITS[tokens[i].text.lower()].split(" ")
+            first, *rest = SPLITS[tokens[i].text.lower()].split(" ")
             tokens[i].text, space = match_case(tokens[i].text, first), tokens[i].space_after
             tokens[i].space_after = True
-            tokens.insert(i + 1, Token(second, space))
+            for j, part in enumerate(rest):
+                tokens.insert(i + 1 + j, Token(part, space if j == len(rest) - 1 else True))
         return True
+
+
+ERROR_MODELS = ("synthetic", "learner", "mixed")
+
+
+def training_errors(model: str, seed: int, misspellings: Mapping[str, Sequence[str]] | None,
+                    sentences: Sequence[str]) -> ErrorGenerator:
+    """The error generator a training run corrupts its sentences with: `synthetic` (errors.ErrorGenerator),
+    `learner` (learner-like, training's word half of the misspellings), or `mixed` (half of each)."""
+    if model not in ERROR_MODELS:
+        raise ValueError(f"unknown error model {model!r}; one of {', '.join(ERROR_MODELS)}")
+    synthetic = ErrorGenerator(seed=seed, misspellings=misspellings)
+    if model == "synthetic":
+        return synthetic
+    lexicon = {w.strip(".,!?;:'\"()").lower() for s in sentences for w in s.split()}
+    learner = LearnerErrorGenerator(seed=seed, misspellings=misspellings, lexicon=lexicon, spelling_words="train")
+    return learner if model == "learner" else MixedErrors(seed, synthetic, learner)
+
+
+class MixedErrors(ErrorGenerator):
+    """Each sentence corrupted by one of two generators, chosen by (seed, sentence)."""
+
+    def __init__(self, seed: int, first: ErrorGenerator, second: ErrorGenerator) -> None:
+        super().__init__(seed=seed)
+        self.first, self.second = first, second
+
+    def corrupt(self, sentence: str, kinds: Sequence[str] | None = None) -> tuple[str, list[str]]:
+        pick = hashlib.sha256(f"{self.seed}\x1fmix\x1f{sentence}".encode()).digest()[0] % 2
+        return (self.second if pick else self.first).corrupt(sentence, kinds)
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

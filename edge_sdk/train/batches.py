@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 
 from edge_sdk.data.errors import ErrorGenerator
+from edge_sdk.data.learner import training_errors
 
 
 @dataclass
@@ -92,6 +93,7 @@ class EpochRecipe:
     max_tokens: int
     pad: int
     eos: int
+    errors: str = "synthetic"
 
 
 def build_epoch(recipe: EpochRecipe) -> list[Batch]:
@@ -99,7 +101,7 @@ def build_epoch(recipe: EpochRecipe) -> list[Batch]:
     from edge_sdk.tokenizer import SentencePieceTokenizer
 
     tokenizer = SentencePieceTokenizer(recipe.tokenizer_path)
-    generator = ErrorGenerator(seed=recipe.generator_seed, misspellings=recipe.misspellings)
+    generator = training_errors(recipe.errors, recipe.generator_seed, recipe.misspellings, recipe.sentences)
     encoded = encode_pairs(tokenizer, list(epoch_pairs(recipe.sentences, generator)), recipe.max_source_len,
                            recipe.max_target_len)
     return make_batches(encoded, recipe.max_tokens, recipe.pad, recipe.eos, random.Random(recipe.shuffle_seed))

@@ -21,6 +21,7 @@ class TrainConfig:
     tokenizer: Path | None = None  # existing SentencePiece model; None trains one on the data
     vocab_size: int = 2000
     seed: int = 0
+    errors: str = "synthetic"  # synthetic, learner or mixed (edge_sdk/data/learner.py, training_errors)
     max_steps: int = 20000
     max_tokens: int = 4096  # per batch, source + target, padding included
     lr: float = 5e-4
@@ -70,4 +71,6 @@ def load_train_config(path: Path, overrides: dict[str, Any] | None = None) -> Tr
     for name, f in known.items():
         if name in data and f.type in ("int", "float") and not isinstance(data[name], int | float):
             raise TrainConfigError(f"{path}: {name} must be a number, got {data[name]!r}")
+    if data.get("errors", "synthetic") not in ("synthetic", "learner", "mixed"):
+        raise TrainConfigError(f"{path}: errors must be synthetic, learner or mixed, got {data['errors']!r}")
     return TrainConfig(**data, base_dir=path.parent.resolve())

@@ -189,7 +189,7 @@ class Trainer:
         c = self.model_config
         return EpochRecipe(self.train_sentences, self.misspellings, str(self.tokenizer.path),
                            self._generator_seed(epoch), self.cfg.seed + epoch, c.max_source_len,
-                           c.max_target_len, self.cfg.max_tokens, c.pad_id, c.eos_id)
+                           c.max_target_len, self.cfg.max_tokens, c.pad_id, c.eos_id, self.cfg.errors)
 
     def epoch_batches(self, epoch: int) -> list[Batch]:
         """This epoch's batches; on CUDA the next epoch is built meanwhile in a worker process.
