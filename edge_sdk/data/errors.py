@@ -163,11 +163,25 @@ class ErrorGenerator:
         self.weights = [weights[k] for k in self.kinds]
         self._edits: dict[str, Edit] = {kind: getattr(self, f"_{kind}") for kind in DEFAULT_WEIGHTS}
 
+    # Tries per error to find a type the sentence admits (learner-like generators try harder).
+    attempts = 6
+
+    def _stream(self, sentence: str) -> str:
+        """The seed of a sentence's random stream."""
+        return f"{self.seed}\x1f{sentence}"
+
+    def _count(self, tokens: list[Token], rng: random.Random) -> int:
+        """How many errors a corrupted sentence gets: 1 + Geometric, at most 4."""
+        count = 1
+        while rng.random() > self._stop and count < 4:
+            count += 1
+        return count
+
     def corrupt(self, sentence: str, kinds: Sequence[str] | None = None) -> tuple[str, list[str]]:
         tokens = tokenize(sentence)
         if not tokens:
             return sentence, []
-        rng = random.Random(f"{self.seed}\x1f{sentence}")
+        rng = random.Random(self._stream(sentence))
         applied: list[str] = []
         if kinds is not None:
             for kind in kinds:
@@ -176,11 +190,8 @@ class ErrorGenerator:
         else:
             if rng.random() < self.clean_rate:
                 return sentence, []
-            count = 1
-            while rng.random() > self._stop and count < 4:
-                count += 1
-            for _ in range(count):
-                for _attempt in range(6):
+            for _ in range(self._count(tokens, rng)):
+                for _attempt in range(self.attempts):
                     kind = rng.choices(self.kinds, self.weights)[0]
                     if self._edits[kind](tokens, rng):
                         applied.append(kind)

@@ -19,7 +19,7 @@ import random
 from collections.abc import Container, Mapping, Sequence
 from typing import Literal
 
-from edge_sdk.data.errors import DEFAULT_WEIGHTS, ErrorGenerator, Token, detokenize, keyboard_typo, tokenize
+from edge_sdk.data.errors import DEFAULT_WEIGHTS, ErrorGenerator, Token, keyboard_typo
 from edge_sdk.data.misspell import LearnerSpeller, match_case
 
 SpellingSplit = Literal["train", "eval", "all"]
@@ -72,26 +72,15 @@ class LearnerErrorGenerator(ErrorGenerator):
     def _may_misspell(self, word: str) -> bool:
         return self.spelling_words == "all" or spelling_split(word) == self.spelling_words
 
-    def corrupt(self, sentence: str, kinds: Sequence[str] | None = None) -> tuple[str, list[str]]:
-        if kinds is not None:
-            return super().corrupt(sentence, kinds)
-        tokens = tokenize(sentence)
-        if not tokens:
-            return sentence, []
-        rng = random.Random(f"{self.seed}\x1flearner\x1f{sentence}")
-        if rng.random() < self.clean_rate:
-            return sentence, []
+    attempts = 8
+
+    def _stream(self, sentence: str) -> str:
+        return f"{self.seed}\x1flearner\x1f{sentence}"
+
+    def _count(self, tokens: list[Token], rng: random.Random) -> int:
+        """Poisson with a mean of one error per `words_per_error` words; at least one, at most a third."""
         words = sum(t.is_word for t in tokens)
-        count = max(1, min(_poisson(rng, words / self.words_per_error), max(1, words // 3)))
-        applied: list[str] = []
-        for _ in range(count):
-            for _attempt in range(8):
-                kind = rng.choices(self.kinds, self.weights)[0]
-                if self._edits[kind](tokens, rng):
-                    applied.append(kind)
-                    break
-        out = detokenize(tokens)
-        return (out, applied) if out != sentence else (sentence, [])
+        return max(1, min(_poisson(rng, words / self.words_per_error), max(1, words // 3)))
 
     def _spelling(self, tokens: list[Token], rng: random.Random) -> bool:
         words = self._words(tokens, lambda _i, w: w.isalpha() and len(w) > 2 and self._may_misspell(w))
