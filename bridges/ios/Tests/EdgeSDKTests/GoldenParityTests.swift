@@ -12,11 +12,6 @@ final class GoldenParityTests: XCTestCase {
         let quantization: String
     }
 
-    struct Span: Decodable {
-        let utf8: [Int]
-        let utf16: [Int]
-    }
-
     struct GoldenEdit: Decodable {
         let utf8: [Int]
         let utf16: [Int]
