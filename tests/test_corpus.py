@@ -10,7 +10,7 @@ import pytest
 from edge_sdk.data import corpus
 from edge_sdk.data.errors import ErrorGenerator
 from edge_sdk.data.sentences import dedupe_key
-from edge_sdk.data.sources import Source, read_misspellings, read_python_doc, read_sotu, read_wordnet
+from edge_sdk.data.sources import Source, read_ham_mail, read_misspellings, read_python_doc, read_sotu, read_wordnet
 
 # Lines copied in the exact layout of wordnet-base's data.verb (header line, then a synset with a gloss).
 WORDNET = (
@@ -22,6 +22,28 @@ WORDNET = (
 CODESPELL = "abandonned->abandoned\nabbout->about, abbot,\nAmerica->America\nbeleive->believe\nteh->the\n"
 PYDOC = ('<html><body><p>The function returns a new list of values. Call <code class="docutils literal">'
          '<span class="pre">len()</span></code> to count them.</p><p>Short.</p></body></html>')
+
+
+# A ham mail as the SpamAssassin corpus stores it: headers, a reply with a quote, a link, a signature.
+HAM = (b"From: Someone <someone@example.org>\nSubject: Re: the meeting\nContent-Type: text/plain; charset=us-ascii\n"
+       b"\nThanks for the notes, I will bring the slides tomorrow.\n"
+       b"On Monday, Bob wrote:\n> Can you bring the slides?\n> We start at nine.\n\n"
+       b"The agenda is at http://example.org/agenda if you want it.\n\n"
+       b"See you there and have a good evening.\n-- \nSomeone, somewhere in the world.\n")
+
+
+def test_ham_mail_keeps_the_writers_own_sentences(tmp_path: Path):
+    data = tmp_path / "package" / "data"
+    for folder in ("easy-ham-1", "easy-ham-2", "hard-ham-1"):
+        (data / folder).mkdir(parents=True)
+    (data / "easy-ham-1" / "00001.abc.txt").write_bytes(HAM)
+    unknown_charset = b"Content-Type: text/plain; charset=x-unknown-9\n\nHello there my old friend.\n"
+    (data / "hard-ham-1" / "00002.def.txt").write_bytes(unknown_charset)
+    assert list(read_ham_mail(tmp_path)) == ["Thanks for the notes, I will bring the slides tomorrow.",
+                                             "See you there and have a good evening."]
+    (data / "easy-ham-2").rmdir()
+    with pytest.raises(Exception, match="ham folders missing"):
+        list(read_ham_mail(tmp_path))
 
 
 def test_wordnet_examples_become_sentences(tmp_path: Path):
@@ -81,6 +103,25 @@ def test_build_keeps_frozen_test_out_of_train_and_dev(tmp_path: Path, monkeypatc
     corpus.build_gec_corpus(tmp_path / "cache", out, seed=1, dev_size=60, log=lambda _m: None)
     assert len((out / "dev.tgt").read_text().splitlines()) == 60
     assert not list(tmp_path.glob(".gec.*"))
+
+
+def test_everyday_sources_give_a_learner_dev_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    formal = [f"The ship number {i} sailed from the harbour at dawn." for i in range(300)]
+    everyday = [f"I think we should meet at the cafe number {i} tomorrow morning." for i in range(200)]
+    long = ["We " + " ".join(["really"] * 50) + " want to go."]  # 53 words: kept for training (<= 64)
+    monkeypatch.setattr(corpus, "SOURCES", (Source("fake", "npm", "fake", None, "test", lambda _r: iter(formal + long)),
+                                            Source("ding", "npm", "fake", None, "test", lambda _r: iter(everyday))))
+    monkeypatch.setattr(corpus, "fetch", lambda source, cache: cache)
+    monkeypatch.setattr(corpus, "read_misspellings", lambda _root: {"harbour": ["harbor"]})
+    out = tmp_path / "gec"
+    stats = corpus.build_gec_corpus(tmp_path / "cache", out, seed=0, dev_size=50, learner_dev_size=80,
+                                    log=lambda _m: None)
+    learner_dev = (out / "learner-dev.tgt").read_text().splitlines()
+    train = (out / "train.txt").read_text().splitlines()
+    assert stats.learner_dev == len(learner_dev) == 80 and set(learner_dev) <= set(everyday)
+    assert not set(learner_dev) & set(train) and long[0] in train
+    src = (out / "learner-dev.src").read_text().splitlines()
+    assert sum(s != t for s, t in zip(src, learner_dev, strict=True)) >= 60  # learner density: most have errors
 
 
 def test_write_pairs_round_trip(tmp_path: Path):

@@ -161,3 +161,24 @@ def test_an_epoch_built_in_a_worker_process_equals_one_built_in_the_trainer(tmp_
     for a, b in zip(here, there, strict=True):
         assert torch.equal(a.src, b.src) and torch.equal(a.prev, b.prev) and torch.equal(a.target, b.target)
     assert not all(torch.equal(a.src, b.src) for a, b in zip(here, build_epoch(trainer._recipe(4)), strict=False))
+
+
+def test_a_run_seeded_from_another_run_at_a_longer_bound(tmp_path, data_dir):
+    """`python -m edge_sdk.train.seed`: the bounds change (positions are not weights), the weights do not."""
+    from edge_sdk.models.weights import WeightsError
+    from edge_sdk.train.seed import seed_run
+
+    first = Trainer(load_train_config(_config(tmp_path / "a", data_dir)), log=lambda _m: None)
+    first.train(20)
+    longer = {**TINY_MODEL, "max_source_len": 96, "max_target_len": 96}
+    config = _config(tmp_path / "b", data_dir, model=longer, tokenizer=str(tmp_path / "a" / "run" / "tokenizer.model"))
+    seed_run(tmp_path / "a" / "run" / "model_last.safetensors", config)
+    seeded = Trainer(load_train_config(config), log=lambda _m: None)
+    assert seeded.step == 0 and seeded.model_config.max_source_len == 96
+    for (name, a), (_, b) in zip(first.model.state_dict().items(), seeded.model.state_dict().items(), strict=True):
+        assert torch.equal(a, b), name
+    with pytest.raises(WeightsError, match="the run has started"):
+        seed_run(tmp_path / "a" / "run" / "model_last.safetensors", config)
+    wider = _config(tmp_path / "c", data_dir, model={**TINY_MODEL, "d_model": 48})
+    with pytest.raises(WeightsError, match="wrong shape"):
+        seed_run(tmp_path / "a" / "run" / "model_last.safetensors", wider)

@@ -98,6 +98,9 @@ class GenerationSettings(_Strict):
     eos_id: int
     max_source_len: int = Field(ge=2, description="tokens, </s> included")
     max_target_len: int = Field(ge=1, description="decode steps, the KV cache length")
+    # The edit-confidence gate (docs/text-handling.md, "Edit confidence"): edits whose decoder margin is
+    # lower are dropped. 0 keeps every edit (bundles written before the gate).
+    min_edit_margin: float = Field(0.0, ge=0.0, lt=1.0, allow_inf_nan=False)
 
 
 class Provenance(_Strict):

@@ -16,17 +16,23 @@ from importlib.resources import files
 from pathlib import Path
 
 from edge_sdk.data.errors import ErrorGenerator
-from edge_sdk.data.learner_split import learner_sentences
+from edge_sdk.data.learner import LearnerErrorGenerator
+from edge_sdk.data.learner_split import WORDS_PER_ERROR, learner_sentences
 from edge_sdk.data.sentences import clean_sentences, dedupe_key
-from edge_sdk.data.sources import CODESPELL, SOURCES, fetch, read_misspellings
+from edge_sdk.data.sources import CODESPELL, CODESPELL_PYPI, EVERYDAY_SOURCES, SOURCES, fetch, read_misspellings
 
 DEV_SEED = 1_000_003
 MISSPELLINGS_FILE = "misspellings.json"
 STATS_FILE = "stats.json"
 FROZEN_SPLITS = ("test", "learner")
+# Learner-like errors on held-out everyday sentences, for tuning what the learner-like split judges (the
+# edit-confidence gate) without looking at it.
+LEARNER_DEV = "learner-dev"
 CORPUS_FILES = frozenset({"train.txt", MISSPELLINGS_FILE, STATS_FILE, "learner-stats.json",
-                          *(f"{split}.{suffix}" for split in ("dev", *FROZEN_SPLITS)
+                          *(f"{split}.{suffix}" for split in ("dev", LEARNER_DEV, *FROZEN_SPLITS)
                             for suffix in ("src", "tgt", "types"))})
+# Training sentences may be longer than the frozen splits' (40 words): up to the 128-piece source bound.
+TRAIN_MAX_WORDS = 64
 
 
 @dataclass
@@ -35,6 +41,7 @@ class CorpusStats:
     dev: int
     test: int
     seed: int
+    learner_dev: int = 0
     per_source: dict[str, int] = field(default_factory=dict)
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -77,6 +84,16 @@ def load_misspellings(data_dir: Path) -> dict[str, list[str]]:
     return {str(k): [str(v) for v in vs] for k, vs in table.items()}
 
 
+def merge_misspellings(*tables: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Word -> misspellings of every table, each listed once, in first-seen order."""
+    merged: dict[str, list[str]] = {}
+    for table in tables:
+        for word, wrong in table.items():
+            merged.setdefault(word, [])
+            merged[word] += [w for w in wrong if w not in merged[word]]
+    return dict(sorted(merged.items()))
+
+
 def corpus_problem(folder: Path) -> str | None:
     """Why `folder` is not a corpus this builder wrote (and may replace); None when it is one: it holds
     a `stats.json` with the split sizes and nothing but the corpus files."""
@@ -92,7 +109,7 @@ def corpus_problem(folder: Path) -> str | None:
     return None
 
 
-def build_gec_corpus(cache: Path, out: Path, seed: int = 0, dev_size: int = 2000,
+def build_gec_corpus(cache: Path, out: Path, seed: int = 0, dev_size: int = 2000, learner_dev_size: int = 1000,
                      log: Callable[[str], None] = print) -> CorpusStats:
     """Write the corpus to `out`: a new or empty folder, or a previous corpus (replaced atomically).
 
@@ -111,28 +128,42 @@ def build_gec_corpus(cache: Path, out: Path, seed: int = 0, dev_size: int = 2000
     # Neither frozen split's sentences may be trained on.
     seen = {dedupe_key(s) for s in test_tgt} | learner_sentences(frozen)
     pool: list[str] = []
+    everyday: list[str] = []
     stats = CorpusStats(train=0, dev=0, test=len(test_tgt), seed=seed)
     for source in SOURCES:
         root = fetch(source, cache)
-        kept = list(clean_sentences(source.read(root), seen))
+        kept = list(clean_sentences(source.read(root), seen, max_words=TRAIN_MAX_WORDS))
         stats.per_source[source.name] = len(kept)
         stats.sources[source.name] = {"package": source.package, "licence": source.licence}
         log(f"{source.name}: {len(kept):,} clean sentences")
-        pool.extend(kept)
-    misspellings = read_misspellings(fetch(CODESPELL, cache))
-    stats.sources[CODESPELL.name] = {"package": CODESPELL.package, "licence": CODESPELL.licence}
+        (everyday if source.name in EVERYDAY_SOURCES else pool).extend(kept)
+    tables = (CODESPELL, CODESPELL_PYPI)
+    misspellings = merge_misspellings(*(read_misspellings(fetch(table, cache)) for table in tables))
+    for table in tables:
+        stats.sources[table.name] = {"package": f"{table.package} ({table.registry})", "licence": table.licence}
     log(f"codespell: {len(misspellings):,} words with misspellings")
+    rng = random.Random(seed)
+    rng.shuffle(everyday)
+    # The learner-like dev split: held-out everyday sentences only, as the learner-like split's.
+    learner_dev, everyday = (everyday[:learner_dev_size], everyday[learner_dev_size:]) if everyday else ([], [])
+    pool += everyday
     if len(pool) <= dev_size:
         raise ValueError(f"only {len(pool)} sentences for a dev split of {dev_size}")
-    random.Random(seed).shuffle(pool)
+    rng.shuffle(pool)
     dev, train = pool[:dev_size], pool[dev_size:]
-    stats.train, stats.dev = len(train), len(dev)
+    stats.train, stats.dev, stats.learner_dev = len(train), len(dev), len(learner_dev)
 
     # Built beside the target and swapped in, so an interrupted build never leaves a half corpus behind
     # (the same staging as bundles: .NAME.staging-PID-*, stale ones removed).
     with staging_dir(out, inputs, corpus_problem, "edge-sdk corpus folder") as staging:
         (staging / "train.txt").write_text("".join(f"{s}\n" for s in train), encoding="utf-8")
         write_pairs(staging, "dev", dev, ErrorGenerator(seed=DEV_SEED, misspellings=misspellings))
+        if learner_dev:
+            lexicon = {w.strip(".,!?;:'\"()").lower() for s in train + learner_dev for w in s.split()}
+            write_pairs(staging, LEARNER_DEV, learner_dev,
+                        LearnerErrorGenerator(seed=DEV_SEED, misspellings=misspellings, lexicon=lexicon,
+                                              spelling_words="train", words_per_error=WORDS_PER_ERROR,
+                                              clean_rate=0.15))
         for name in (*(f"{split}.{suffix}" for split in FROZEN_SPLITS for suffix in ("src", "tgt", "types")),
                      "learner-stats.json"):
             if (frozen / name).is_file():

@@ -170,6 +170,11 @@ class ErrorGenerator:
         """The seed of a sentence's random stream."""
         return f"{self.seed}\x1f{sentence}"
 
+    def _first(self, tokens: list[Token], rng: random.Random) -> list[str]:
+        """Errors applied before the counted ones (a generator that must place some types wherever a
+        sentence admits them); none here, without drawing from the stream."""
+        return []
+
     def _count(self, tokens: list[Token], rng: random.Random) -> int:
         """How many errors a corrupted sentence gets: 1 + Geometric, at most 4."""
         count = 1
@@ -190,7 +195,8 @@ class ErrorGenerator:
         else:
             if rng.random() < self.clean_rate:
                 return sentence, []
-            for _ in range(self._count(tokens, rng)):
+            applied += self._first(tokens, rng)
+            for _ in range(self._count(tokens, rng) - len(applied)):
                 for _attempt in range(self.attempts):
                     kind = rng.choices(self.kinds, self.weights)[0]
                     if self._edits[kind](tokens, rng):

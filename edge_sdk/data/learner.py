@@ -20,9 +20,11 @@ from collections.abc import Container, Mapping, Sequence
 from typing import Literal
 
 from edge_sdk.data.errors import DEFAULT_WEIGHTS, ErrorGenerator, Token, keyboard_typo
+from edge_sdk.data.learner_grammar import HELD_OUT_PATTERNS, HELD_OUT_SHARE, HELD_OUT_WEIGHTS, MECHANICS_WEIGHTS
 from edge_sdk.data.misspell import LearnerSpeller, match_case
 
 SpellingSplit = Literal["train", "eval", "all"]
+Grammar = Literal["training", "held_out"]
 # Held-out share of word types for the evaluation's misspellings.
 EVAL_WORD_SHARE = 5  # one word type in five
 
@@ -51,20 +53,30 @@ def spelling_split(word: str) -> SpellingSplit:
 class LearnerErrorGenerator(ErrorGenerator):
     """`corrupt(sentence)`: about one error per `words_per_error` words (Poisson), types by `weights`,
     spelling from the learner speller (80 %), codespell pairs and keyboard slips; only words of
-    `spelling_words` ("train", "eval" or "all") are misspelled."""
+    `spelling_words` ("train", "eval" or "all") are misspelled. `grammar="held_out"` takes grammar errors
+    from the patterns training never generates (`learner_grammar`), for the learner-like split."""
 
     def __init__(self, seed: int = 0, misspellings: Mapping[str, Sequence[str]] | None = None,
                  lexicon: Container[str] = frozenset(), spelling_words: SpellingSplit = "all",
                  words_per_error: float = 7.0, clean_rate: float = 0.1,
-                 weights: Mapping[str, float] | None = None) -> None:
-        weights = dict(LEARNER_WEIGHTS if weights is None else weights)
+                 weights: Mapping[str, float] | None = None, grammar: Grammar = "training") -> None:
+        if grammar not in ("training", "held_out"):
+            raise ValueError(f"grammar must be training or held_out, got {grammar!r}")
+        default = MECHANICS_WEIGHTS if grammar == "held_out" else LEARNER_WEIGHTS
+        weights = dict(default if weights is None else weights)
         super().__init__(seed=seed, misspellings=misspellings, clean_rate=clean_rate,
                          weights={k: v for k, v in weights.items() if k in DEFAULT_WEIGHTS})
         if words_per_error <= 1:
             raise ValueError(f"words_per_error must be > 1, got {words_per_error}")
+        self._edits["merge_split"] = self._merge_split
+        self.grammar = grammar
+        if grammar == "held_out":
+            self._edits.update(HELD_OUT_PATTERNS)
+        unknown = sorted(set(weights) - set(self._edits))
+        if unknown:
+            raise ValueError(f"unknown error types {unknown}; known: {sorted(self._edits)}")
         self.kinds = list(weights)
         self.weights = [weights[k] for k in self.kinds]
-        self._edits["merge_split"] = self._merge_split
         self.speller = LearnerSpeller(lexicon)
         self.spelling_words = spelling_words
         self.words_per_error = words_per_error
@@ -76,6 +88,20 @@ class LearnerErrorGenerator(ErrorGenerator):
 
     def _stream(self, sentence: str) -> str:
         return f"{self.seed}\x1flearner\x1f{sentence}"
+
+    def _first(self, tokens: list[Token], rng: random.Random) -> list[str]:
+        """With held-out grammar: one of its patterns, tried in a weighted random order, in most sentences
+        that admit one."""
+        if self.grammar != "held_out" or rng.random() >= HELD_OUT_SHARE:
+            return []
+        names = list(HELD_OUT_WEIGHTS)
+        weights = [HELD_OUT_WEIGHTS[n] for n in names]
+        while names:
+            k = rng.choices(range(len(names)), weights)[0]
+            if HELD_OUT_PATTERNS[names[k]](tokens, rng):
+                return [names[k]]
+            del names[k], weights[k]
+        return []
 
     def _count(self, tokens: list[Token], rng: random.Random) -> int:
         """Poisson with a mean of one error per `words_per_error` words; at least one, at most a third."""
@@ -139,9 +165,12 @@ ERROR_MODELS = ("synthetic", "learner", "mixed")
 def training_errors(model: str, seed: int, misspellings: Mapping[str, Sequence[str]] | None,
                     sentences: Sequence[str]) -> ErrorGenerator:
     """The error generator a training run corrupts its sentences with: `synthetic` (errors.ErrorGenerator),
-    `learner` (learner-like, training's word half of the misspellings), or `mixed` (half of each)."""
+    `learner` (learner-like), or `mixed` (half of each). Either misspells only training's words
+    (`spelling_split`), codespell's pairs included, so that no misspelling the learner-like split holds out
+    is ever trained on."""
     if model not in ERROR_MODELS:
         raise ValueError(f"unknown error model {model!r}; one of {', '.join(ERROR_MODELS)}")
+    misspellings = {w: m for w, m in (misspellings or {}).items() if spelling_split(w) == "train"}
     synthetic = ErrorGenerator(seed=seed, misspellings=misspellings)
     if model == "synthetic":
         return synthetic

@@ -5,7 +5,8 @@ sentence; real learner essays are everyday English with several errors per sente
 misspellings and long sentences (docs/data.md, "Learner-like evaluation"). This split takes its sentences
 from sources training never reads (`LEARNER_SOURCES`: the Ding dictionary's example sentences and the
 `fortunes` sayings), prefers long ones, and corrupts them with `LearnerErrorGenerator` misspelling only
-the held-out word types. It is built once and packaged (`edge_sdk/assets/gec/learner.*`); rebuilding
+the held-out word types and taking its grammar errors from patterns training never generates
+(`learner_grammar`). It is built once and packaged (`edge_sdk/assets/gec/learner.*`); rebuilding
 the training corpus keeps its sentences out.
 """
 
@@ -77,7 +78,7 @@ def build_learner_split(cache: Path, out: Path, size: int = 1000, seed: int = LE
     # *witch* for *which*, is a confusion, not a spelling error).
     lexicon = {w.strip(".,!?;:'\"()").lower() for pool in pools.values() for s in pool for w in s.split()}
     generator = LearnerErrorGenerator(seed=seed, misspellings=misspellings, lexicon=lexicon, spelling_words="eval",
-                                      words_per_error=WORDS_PER_ERROR, clean_rate=0.15)
+                                      words_per_error=WORDS_PER_ERROR, clean_rate=0.15, grammar="held_out")
     sources, targets, types = [], [], []
     kinds = Counter()
     for _, sentence in chosen:

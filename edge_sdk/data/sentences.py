@@ -61,9 +61,9 @@ def split_sentences(text: str) -> Iterator[str]:
         yield text[start:].strip()
 
 
-def is_clean(sentence: str) -> bool:
+def is_clean(sentence: str, max_words: int = MAX_WORDS) -> bool:
     words = _WORD.findall(sentence)
-    if not MIN_WORDS <= len(words) <= MAX_WORDS or not (sentence.isascii() and sentence.isprintable()):
+    if not MIN_WORDS <= len(words) <= max_words or not (sentence.isascii() and sentence.isprintable()):
         return False
     first = sentence.lstrip("\"'(")
     if not first[:1].isupper() or sentence[-1] not in ".!?":
@@ -82,11 +82,12 @@ def dedupe_key(sentence: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))
 
 
-def clean_sentences(sentences: Iterable[str], seen: set[str] | None = None) -> Iterator[str]:
+def clean_sentences(sentences: Iterable[str], seen: set[str] | None = None,
+                    max_words: int = MAX_WORDS) -> Iterator[str]:
     """Clean, first-seen sentences; `seen` is shared between calls to dedupe across sources."""
     seen = set() if seen is None else seen
     for sentence in sentences:
-        if not is_clean(sentence):
+        if not is_clean(sentence, max_words):
             continue
         key = dedupe_key(sentence)
         if key in seen:

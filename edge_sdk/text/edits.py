@@ -8,7 +8,7 @@ them, pass-through spans and line breaks are the user's own characters (docs/tex
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -116,10 +116,13 @@ def _merged_opcodes(a: list[str], b: list[str]) -> list[tuple[int, int, int, int
     return ops
 
 
-def sentence_edits(text: str, source: ModelInput, output: str, style: Style) -> list[Edit] | None:
+def sentence_edits(text: str, source: ModelInput, output: str, style: Style,
+                   keep: Callable[[int, int], bool] | None = None) -> list[Edit] | None:
     """Edits turning the sentence into the model's correction; None when they would touch a pass-through span.
 
-    The caller has checked that `output` holds the placeholder exactly as often as `source`.
+    `keep(start, end)` is asked about each edit with the code points of `output` that wrote it (a
+    deletion: the gap it leaves) and drops it when False: the edit-confidence gate. The caller has checked
+    that `output` holds the placeholder exactly as often as `source`.
     """
     src, out = source.words, words(output)
     holders = iter([w.protected for w in src if w.protected is not None])
@@ -140,6 +143,13 @@ def sentence_edits(text: str, source: ModelInput, output: str, style: Style) -> 
 
     edits = []
     for i1, i2, j1, j2 in _merged_opcodes([w.text for w in src], [w.text for w in out]):
+        if keep is not None:
+            if j1 < j2:
+                written = (out[j1].start, out[j2 - 1].end)
+            else:
+                written = (out[j1 - 1].end if j1 > 0 else 0, out[j1].start if j1 < len(out) else len(output))
+            if not keep(*written):
+                continue
         if i1 < i2:
             start, end = _origin(src[i1])[0], _origin(src[i2 - 1])[1]
         else:  # an insertion goes after the previous word, or before the first

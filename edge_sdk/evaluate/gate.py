@@ -1,0 +1,70 @@
+"""Tuning the edit-confidence gate (docs/text-handling.md, "Edit confidence") on dev splits.
+
+Each sentence is decoded once; every edit the model proposes is kept with its confidence, and the outputs
+at a threshold are the edits at or above it applied to the source: exactly what `correct()` returns at that
+threshold, without decoding again per threshold. Thresholds are chosen on the dev splits (synthetic and
+learner-like dev) only; the test and learner-like splits then report the chosen operating points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from edge_sdk.evaluate.metrics import Scores, score
+from edge_sdk.generation.corrector import SessionCorrector
+from edge_sdk.text import Edit, apply_edits
+
+# Candidate thresholds: dense where the margin distribution of wrong edits lies (low), coarse above.
+THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+ScoredEdits = list[tuple[Edit, float]]
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    name: str  # what it is for: "recall", "balanced", "precision"
+    threshold: float
+    rule: str  # how it was chosen, in words
+
+
+def scored_corrections(corrector: SessionCorrector, sources: Sequence[str],
+                       progress: Callable[[int], None] | None = None) -> list[ScoredEdits]:
+    scored = []
+    for i, text in enumerate(sources):
+        scored.append(corrector.scored_edits(text))
+        if progress is not None:
+            progress(i + 1)
+    return scored
+
+
+def outputs_at(sources: Sequence[str], scored: Sequence[ScoredEdits], threshold: float) -> list[str]:
+    return [apply_edits(text, [e for e, c in edits if c >= threshold])
+            for text, edits in zip(sources, scored, strict=True)]
+
+
+def sweep(sources: Sequence[str], references: Sequence[str], scored: Sequence[ScoredEdits],
+          thresholds: Sequence[float] = THRESHOLDS) -> list[Scores]:
+    return [score(f"gate {t:g}", sources, outputs_at(sources, scored, t), references) for t in thresholds]
+
+
+def operating_points(curves: dict[str, list[Scores]], thresholds: Sequence[float] = THRESHOLDS,
+                     max_changed: float = 0.05) -> list[OperatingPoint]:
+    """Three points from the dev curves (split -> scores per threshold): the lowest threshold that changes at
+    most `max_changed` of the correct sentences on every split ("recall"), the one with the best mean F0.5
+    among those ("balanced"), and the lowest that changes at most half that ("precision")."""
+
+    def lowest(limit: float) -> int:
+        for i in range(len(thresholds)):
+            if all(curve[i].false_positive_rate <= limit for curve in curves.values()):
+                return i
+        return len(thresholds) - 1
+
+    recall = lowest(max_changed)
+    allowed = range(recall, len(thresholds))
+    balanced = max(allowed, key=lambda i: (sum(c[i].f05 for c in curves.values()), -i))
+    precision = max(lowest(max_changed / 2), recall)
+    return [OperatingPoint("recall", thresholds[recall], f"lowest with <= {max_changed:.0%} of correct sentences "
+                           "changed on every dev split"),
+            OperatingPoint("balanced", thresholds[balanced], "best mean dev F0.5 among those"),
+            OperatingPoint("precision", thresholds[precision], f"lowest with <= {max_changed / 2:.1%} changed")]
