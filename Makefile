@@ -10,7 +10,7 @@ endif
 CMAKE := $(VENV)/bin/cmake
 CORE_BUILD := build/core
 # Debian packages the native core builds with (bridges/core/CMakeLists.txt); clang for the fuzzers.
-NATIVE_DEPS := libsentencepiece-dev nlohmann-json3-dev libutf8proc-dev libmbedtls-dev libgtest-dev clang \
+NATIVE_DEPS := libsentencepiece-dev nlohmann-json3-dev libutf8proc-dev libmbedtls-dev libhunspell-dev libgtest-dev clang \
 	libclang-rt-14-dev pkg-config
 
 .PHONY: install native-deps core core-fuzz jvm-deps kotlin-tools android-jni android-test swift-tools ios-test demo test \

@@ -31,12 +31,14 @@ from edge_sdk.models import FAMILIES, ExportMethod, TensorSpec
 from edge_sdk.models.session import EagerSession
 from edge_sdk.models.weights import WeightsError, load_state_strict, read_metadata, read_weights
 from edge_sdk.projection import ProjectionSettings
+from edge_sdk.spelling.speller import read_frequencies
 from edge_sdk.tokenizer import SentencePieceTokenizer, train_sentencepiece
 from edge_sdk.verify.golden import make_classify_golden, make_golden, save_classify_golden, save_golden
 
 TOKENIZER_FILE = "tokenizer.model"
 PROJECTION_FILE = "projection.json"
 GOLDEN_FILE = "golden.safetensors"
+SPELLING_FREQUENCIES = "spelling-frequencies.tsv"
 
 
 @dataclass
@@ -82,6 +84,9 @@ def _input_fields(config: BuildConfig, tokenizer: SentencePieceTokenizer | None)
     return fields
 
 
+NOT_WEIGHTS = frozenset({"dropout", "max_source_len", "max_target_len"})
+
+
 def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer | None = None) -> BuiltModel:
     """The eager model: weights from `config.weights`, or a seeded init when there are none."""
     family = FAMILIES.get(config.family)
@@ -93,8 +98,10 @@ def build_model(config: BuildConfig, tokenizer: SentencePieceTokenizer | None = 
         if weight_family not in (None, config.family):
             raise WeightsError(f"{path} holds a {weight_family} model, the config builds {config.family}")
         if weight_config is not None:
+            # Bounds and dropout are not weights (positions are sinusoidal, the cache a buffer): a config may
+            # set them for a checkpoint (e.g. a longer source bound).
             mismatched = {k: (v, weight_config.get(k)) for k, v in fields.items()
-                          if k in weight_config and weight_config[k] != v and k != "dropout"}
+                          if k in weight_config and weight_config[k] != v and k not in NOT_WEIGHTS}
             if mismatched:
                 raise WeightsError(f"{path} was saved with different settings (config, weights): {mismatched}")
             fields = {**weight_config, **fields}
@@ -156,6 +163,33 @@ def _tokenizer_fields(stage: Path, tokenizer: SentencePieceTokenizer, mc: object
                            "min_edit_margin": generation.min_edit_margin}}
 
 
+def _spelling_fields(stage: Path, config: BuildConfig) -> dict[str, object]:
+    """The spelling stage's files copied into the bundle, and its manifest section (none when not configured)."""
+    sp = config.spelling
+    if sp is None:
+        return {}
+    folder = config.resolve(sp.assets)
+    dictionaries = []
+    for name in sp.dictionaries:
+        refs = {}
+        for key, source, target in (("aff", f"{name}.aff", f"spelling-{name}.aff"),
+                                    ("dic", f"{name}.dic", f"spelling-{name}.dic"),
+                                    ("licence", f"LICENSE-{name}", f"spelling-{name}-LICENSE.txt")):
+            if not (folder / source).is_file():
+                raise ConfigFileError(f"spelling.assets: {folder / source} not found (`edge-sdk data build-spelling` "
+                                      "writes the assets)")
+            shutil.copyfile(folder / source, stage / target)
+            refs[key] = file_ref(stage, target)
+        dictionaries.append({"name": name, **refs})
+    if not (folder / "frequencies.tsv").is_file():
+        raise ConfigFileError(f"spelling.assets: {folder / 'frequencies.tsv'} not found")
+    read_frequencies(folder / "frequencies.tsv")  # a malformed list fails the build, not the app
+    shutil.copyfile(folder / "frequencies.tsv", stage / SPELLING_FREQUENCIES)
+    settings = sp.model_dump(exclude={"assets", "dictionaries"})
+    return {"spelling": {"dictionaries": dictionaries, "frequencies": file_ref(stage, SPELLING_FREQUENCIES),
+                         **settings}}
+
+
 def _projection_fields(stage: Path, settings: ProjectionSettings, config: BuildConfig) -> dict[str, object]:
     return {"projection": {**file_ref(stage, PROJECTION_FILE), "version": settings.version,
                            "features": settings.features, "seed": settings.seed, "max_words": settings.max_words,
@@ -171,6 +205,8 @@ def input_paths(config: BuildConfig) -> dict[str, Path]:
         paths["the tokenizer corpus"] = config.resolve(spec.train.corpus)
     elif spec is not None:
         paths["the tokenizer model"] = config.resolve(spec.model)
+    if config.spelling is not None:
+        paths["the spelling assets"] = config.resolve(config.spelling.assets)
     return {role: path for role, path in paths.items() if path is not None}
 
 
@@ -200,6 +236,7 @@ def build_bundle(config: BuildConfig, out_dir: Path, targets: list[str] | None =
             tokenizer = prepare_tokenizer(config, stage / TOKENIZER_FILE)
             built = build_model(config, tokenizer)
             input_fields = _tokenizer_fields(stage, tokenizer, built.config, config.generation)
+            input_fields |= _spelling_fields(stage, config)
             asset_file = TOKENIZER_FILE
         else:
             settings = projection_settings(config)

@@ -62,6 +62,19 @@ def _files_in(folder: Path) -> tuple[Path, ...]:
         return ()
 
 
+def _speller(assets: Path | None) -> object:
+    """The spelling stage over an assets folder, or None."""
+    if assets is None:
+        return None
+    from edge_sdk.spelling.hunspell import HunspellUnavailable
+    from edge_sdk.spelling.speller import load_speller
+
+    try:
+        return load_speller(assets)
+    except HunspellUnavailable as err:
+        raise _fail(str(err)) from None
+
+
 def _progress_columns() -> tuple[object, ...]:
     return (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
             TimeElapsedColumn())
@@ -686,6 +699,9 @@ def evaluate(
     min_edit_margin: Annotated[list[float] | None, typer.Option(
         help="Score the checkpoint at these edit-confidence thresholds (repeatable; 0: no gate; the bundle's "
              "own threshold applies to --artifact).", min=0.0, max=0.999)] = None,
+    spelling: Annotated[Path | None, typer.Option(
+        help="Put the spelling stage with these assets (e.g. edge_sdk/assets/spelling) in front of the "
+             "checkpoint.")] = None,
 ) -> None:
     """ERRANT P/R/F0.5, GLEU, exact match and false-positive rate on held-out splits, with baselines.
 
@@ -731,6 +747,7 @@ def evaluate(
                       inputs)
     try:
         model, tok = load_checkpoint(weights, tokenizer)
+        speller = _speller(spelling)
     except (ValueError, OSError) as err:
         raise _fail(str(err)) from None
     reports, sections, tsv_rows = [], [], []
@@ -743,8 +760,9 @@ def evaluate(
                 systems.append(("harper-py", harper_correct(sources)))
         with console.status(f"{sp.name}: decoding {len(sources):,} sentences with {escape(weights.name)}"):
             gates = list(dict.fromkeys(min_edit_margin or [0.0]))
-            for t, hyps in zip(gates, edgeformer_correct_gated(model, tok, sources, gates), strict=True):
-                systems.append(("EdgeFormer" if t == 0 else f"EdgeFormer, gate {t:g}", hyps))
+            name = "EdgeFormer + spelling" if speller is not None else "EdgeFormer"
+            for t, hyps in zip(gates, edgeformer_correct_gated(model, tok, sources, gates, speller), strict=True):
+                systems.append((name if t == 0 else f"{name}, gate {t:g}", hyps))
         for name in artifact or []:
             try:
                 with console.status(f"{sp.name}: decoding {len(sources):,} sentences in {escape(name)}"):
@@ -816,6 +834,8 @@ def tune_gate(
     max_changed: Annotated[float, typer.Option(
         help="Share of already-correct sentences the gate may let the model change.", min=0.0, max=1.0)] = 0.05,
     out: Annotated[Path | None, typer.Option(help="Write the curves and operating points as JSON here.")] = None,
+    spelling: Annotated[Path | None, typer.Option(
+        help="Tune with the spelling stage (these assets) in front of the checkpoint.")] = None,
 ) -> None:
     """Sweep the edit-confidence gate on dev splits and pick its operating points.
 
@@ -844,7 +864,7 @@ def tune_gate(
         model, tok = load_checkpoint(weights, tokenizer)
     except (ValueError, OSError) as err:
         raise _fail(str(err)) from None
-    corrector = eager_corrector(model, tok)
+    corrector = eager_corrector(model, tok, speller=_speller(spelling))
     curves = {}
     for sp in splits:
         with Progress(*_progress_columns(), console=console) as progress:
@@ -969,6 +989,30 @@ def data_build_learner(
         raise _fail(f"building the split failed: {_os_error(err)}") from None
     console.print(f"{escape(str(out))}: {stats.sentences:,} sentences ({stats.correct:,} correct), "
                   f"{stats.errors_per_sentence:.2f} errors and {stats.words_per_sentence:.1f} words per sentence")
+
+
+@data_app.command("build-spelling")
+def data_build_spelling(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (the packaged copy: "
+                                      "edge_sdk/assets/spelling).")],
+    corpus: Annotated[Path, typer.Option(help="Corpus whose train.txt gives the word frequencies.")] = Path(
+        "data/gec"),
+    cache: Annotated[Path, typer.Option(help="Where source packages are downloaded and unpacked.")] = Path(
+        "data/sources"),
+) -> None:
+    """Build the spelling stage's assets (docs/data.md): Hunspell en_US and en_GB dictionaries from npm with
+    their licences, and word frequencies counted on the corpus's training sentences."""
+    from edge_sdk.data.sources import SourceError
+    from edge_sdk.data.spelling_assets import build_spelling_assets
+
+    try:
+        with console.status("building the spelling assets"):
+            assets = build_spelling_assets(cache, corpus, out, log=lambda m: console.log(escape(m)))
+    except (SourceError, FileNotFoundError, ValueError) as err:
+        raise _fail(str(err)) from None
+    except OSError as err:
+        raise _fail(f"building the assets failed: {_os_error(err)}") from None
+    console.print(f"{escape(str(out))}: {', '.join(assets.dictionaries)} and {assets.words:,} word frequencies")
 
 
 projection_app = typer.Typer(help="ProFormer's LSH projection (docs/projection-spec.md).", no_args_is_help=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -65,6 +66,30 @@ class GenerationConfig(_Strict):
     min_edit_margin: float = Field(0.0, ge=0.0, lt=1.0, allow_inf_nan=False)
 
 
+class SpellingConfig(_Strict):
+    """The dictionary spelling stage in front of the model (docs/text-handling.md, "Spelling stage")."""
+
+    # Folder of `<name>.aff`, `<name>.dic`, `LICENSE-<name>` and `frequencies.tsv` (`edge-sdk data
+    # build-spelling`; the packaged ones are edge_sdk/assets/spelling).
+    assets: Path
+    dictionaries: list[str] = Field(default_factory=lambda: ["en_US", "en_GB"], min_length=1)
+    distance_weight: float = Field(4.0, gt=0.0, le=100.0, allow_inf_nan=False)
+    max_distance: int = Field(2, ge=1, le=3)
+    max_distance_short: int = Field(1, ge=0, le=3)
+    known_count: int = Field(3, ge=1)
+    min_letters: int = Field(3, ge=1, le=10)
+
+    @field_validator("dictionaries")
+    @classmethod
+    def _plain_names(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if not re.fullmatch(r"[A-Za-z][A-Za-z_-]*", name):
+                raise ValueError(f"dictionary name {name!r}: letters, '_' and '-' only (e.g. en_US)")
+        if len(set(names)) != len(names):
+            raise ValueError("a dictionary is listed twice")
+        return names
+
+
 class VerifyConfig(_Strict):
     # Sentences whose eager inputs/outputs are stored in the bundle as golden vectors.
     samples: int = Field(4, ge=1, le=64)
@@ -93,6 +118,7 @@ class BuildConfig(_Strict):
     # Default: every registered backend with its default quantizations.
     targets: dict[str, TargetConfig] = Field(default_factory=lambda: _all_targets(), validate_default=True)
     generation: GenerationConfig = Field(default_factory=GenerationConfig)
+    spelling: SpellingConfig | None = None
     verify: VerifyConfig = Field(default_factory=VerifyConfig)
     # Directory relative paths are resolved against (the config file's folder).
     base_dir: Path = Field(default=Path("."), exclude=True)

@@ -92,6 +92,31 @@ class ProjectionSpec(FileRef):
     char_ngrams: list[int] = Field(default_factory=list)
 
 
+class SpellingDictionary(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z_-]*$")  # e.g. en_US
+    aff: FileRef
+    dic: FileRef
+    licence: FileRef  # the dictionary's licence text, shipped with it
+
+
+class SpellingStage(_Strict):
+    """The dictionary spelling stage in front of the model (docs/text-handling.md, "Spelling stage"):
+    Hunspell dictionaries (the first proposes spellings, any one accepts a word), a word frequency list
+    and the ranking settings the Python reference and the native core apply alike."""
+
+    type: Literal["hunspell"] = "hunspell"
+    dictionaries: list[SpellingDictionary] = Field(min_length=1)
+    frequencies: FileRef  # word<TAB>count lines, lower-case words
+    distance_weight: float = Field(gt=0.0, le=100.0, allow_inf_nan=False)
+    max_distance: int = Field(ge=1, le=3)
+    max_distance_short: int = Field(ge=0, le=3)
+    known_count: int = Field(ge=1)
+    min_letters: int = Field(ge=1, le=10)
+
+    def files(self) -> list[FileRef]:
+        return [*(ref for d in self.dictionaries for ref in (d.aff, d.dic, d.licence)), self.frequencies]
+
+
 class GenerationSettings(_Strict):
     strategy: Literal["greedy"] = "greedy"
     decoder_start_id: int
@@ -131,8 +156,9 @@ class _ManifestFields(_Strict):
     # The input asset: a tokenizer (EdgeFormer) or a projection (ProFormer); exactly one is set.
     tokenizer: TokenizerSpec | None = None
     projection: ProjectionSpec | None = None
-    # seq2seq only: how to decode.
+    # seq2seq only: how to decode, and the optional spelling stage in front of the model.
     generation: GenerationSettings | None = None
+    spelling: SpellingStage | None = None
     # classification only: label names, index = logit position.
     labels: list[str] | None = None
     artifacts: list[Artifact]
@@ -146,6 +172,8 @@ class _ManifestFields(_Strict):
             raise ValueError("a manifest has exactly one of tokenizer or projection")
         if self.tokenizer is not None and self.generation is None:
             raise ValueError("a tokenizer-input (seq2seq) manifest needs generation settings")
+        if self.spelling is not None and self.generation is None:
+            raise ValueError("a spelling stage belongs to a corrector (a manifest with generation settings)")
         if self.projection is not None and not self.labels:
             raise ValueError("a classification manifest needs labels")
         problems = self._token_problems() if self.tokenizer is not None else self._projection_problems()
@@ -198,9 +226,11 @@ class _ManifestFields(_Strict):
         return problems
 
     def files(self) -> list[FileRef]:
-        """Every file the manifest lists: the input asset, the golden vectors, the artifacts."""
+        """Every file the manifest lists: the input asset, the spelling stage's, the golden vectors, the
+        artifacts."""
         inputs = [ref for ref in (self.tokenizer, self.projection) if ref is not None]
-        return [*inputs, self.golden, *self.artifacts]
+        spelling = self.spelling.files() if self.spelling is not None else []
+        return [*inputs, *spelling, self.golden, *self.artifacts]
 
     def artifact(self, backend: str, quantization: str | None = None) -> Artifact:
         matches = [a for a in self.artifacts

@@ -32,11 +32,11 @@ def packaged_splits() -> Path:
 
 
 def split_folder(data: Path | None, name: str) -> Path:
-    """`data` if given; else data/gec when it holds the split, else the packaged copy."""
+    """`data` if given; else the packaged copy of a frozen split (a corpus folder's copy may be older), and
+    data/gec for the others."""
     if data is not None:
         return data
-    local = Path("data/gec")
-    return local if (local / f"{name}.src").is_file() else packaged_splits()
+    return packaged_splits() if name in DEFAULT_SPLITS else Path("data/gec")
 
 
 def default_splits(data: Path | None) -> list[str]:

@@ -11,6 +11,7 @@ import torch
 from edge_sdk.generation.corrector import SessionCorrector
 from edge_sdk.models.edgeformer import EdgeFormer
 from edge_sdk.models.weights import load_state_strict, read_weights
+from edge_sdk.spelling.speller import Speller
 from edge_sdk.tokenizer import SentencePieceTokenizer
 
 
@@ -59,7 +60,7 @@ def load_checkpoint(weights: Path, tokenizer: Path) -> tuple[EdgeFormer, Sentenc
 
 
 def eager_corrector(model: EdgeFormer, tokenizer: SentencePieceTokenizer,
-                    min_edit_margin: float = 0.0) -> SessionCorrector:
+                    min_edit_margin: float = 0.0, speller: Speller | None = None) -> SessionCorrector:
     """The app's `correct()` pipeline over eager PyTorch: the same text handling as the bundle's runtimes."""
     from edge_sdk.bundle.manifest import GenerationSettings
     from edge_sdk.models.family import FAMILIES
@@ -68,20 +69,22 @@ def eager_corrector(model: EdgeFormer, tokenizer: SentencePieceTokenizer,
     c = model.config
     generation = GenerationSettings(decoder_start_id=c.eos_id, eos_id=c.eos_id, max_source_len=c.max_source_len,
                                     max_target_len=c.max_target_len, min_edit_margin=min_edit_margin)
-    return SessionCorrector(EagerSession(FAMILIES.get("edgeformer").export_methods(model)), tokenizer, generation)
+    return SessionCorrector(EagerSession(FAMILIES.get("edgeformer").export_methods(model)), tokenizer, generation,
+                            speller=speller)
 
 
-def edgeformer_correct(model: EdgeFormer, tokenizer: SentencePieceTokenizer, sources: Sequence[str]) -> list[str]:
+def edgeformer_correct(model: EdgeFormer, tokenizer: SentencePieceTokenizer, sources: Sequence[str],
+                       speller: Speller | None = None) -> list[str]:
     """Eager PyTorch through `correct()` (sentences, pass-through, guard, edits): whole inputs, never truncated."""
-    return edgeformer_correct_gated(model, tokenizer, sources, (0.0,))[0]
+    return edgeformer_correct_gated(model, tokenizer, sources, (0.0,), speller)[0]
 
 
 def edgeformer_correct_gated(model: EdgeFormer, tokenizer: SentencePieceTokenizer, sources: Sequence[str],
-                             min_edit_margins: Sequence[float]) -> list[list[str]]:
+                             min_edit_margins: Sequence[float], speller: Speller | None = None) -> list[list[str]]:
     """`edgeformer_correct` at each edit-confidence threshold, from one decode (evaluate/gate.py)."""
     from edge_sdk.evaluate.gate import outputs_at, scored_corrections
 
-    corrector = eager_corrector(model, tokenizer)
+    corrector = eager_corrector(model, tokenizer, speller=speller)
     threads = torch.get_num_threads()
     # One sentence at a time with tensors this small: extra threads only wait on each other (20x slower
     # with 2 threads on a busy 2-core machine).

@@ -17,6 +17,8 @@ from edge_sdk.export import BACKENDS
 from edge_sdk.generation.confidence import piece_spans, span_confidence
 from edge_sdk.generation.greedy import Session, greedy_decode
 from edge_sdk.generation.source import check_text, normalize_text, prepare_source
+from edge_sdk.spelling.hunspell import Hunspell
+from edge_sdk.spelling.speller import Speller, SpellingSettings, read_frequencies
 from edge_sdk.text import (
     Correction,
     Edit,
@@ -44,6 +46,7 @@ class SentenceTrace:
     ids: list[int] | None  # the model input's ids without </s>; None when it was not encoded
     tokens: list[int] | None  # decoded ids, </s> included when reached; None when nothing was decoded
     skipped: str | None  # the reason it was left as typed (Correction.skipped), or None
+    spelled: str | None = None  # the model input after the spelling stage, when the stage changed it
 
 
 class SessionCorrector:
@@ -51,9 +54,11 @@ class SessionCorrector:
     PyTorch (evaluation), so that the two differ only in the session, never in the text handling."""
 
     def __init__(self, session: Session, tokenizer: SentencePieceTokenizer, generation: GenerationSettings,
-                 min_edit_margin: float | None = None) -> None:
-        """`min_edit_margin` overrides the bundle's edit-confidence gate (0 keeps every edit)."""
+                 min_edit_margin: float | None = None, speller: Speller | None = None) -> None:
+        """`min_edit_margin` overrides the bundle's edit-confidence gate (0 keeps every edit); `speller` is
+        the spelling stage in front of the model (None: the model alone)."""
         self.session, self.tokenizer, self.generation = session, tokenizer, generation
+        self.speller = speller
         self.alphabet = tokenizer.alphabet
         self._max_piece_chars = tokenizer.max_piece_chars
         self.min_edit_margin = generation.min_edit_margin if min_edit_margin is None else float(min_edit_margin)
@@ -91,10 +96,11 @@ class SessionCorrector:
         source = model_input(text, start, end, protected_spans(text, start, end, self.alphabet), self.alphabet)
         ids: list[int] | None = None
         tokens: list[int] | None = None
+        spelled: str | None = None
 
         def done(found: list[Edit], reason: str | None) -> tuple[list[Edit], str | None]:
             if trace is not None:
-                trace(SentenceTrace(start, end, source, ids, tokens, reason))
+                trace(SentenceTrace(start, end, source, ids, tokens, reason, spelled))
             return found, reason
 
         if not source.has_content:
@@ -102,7 +108,10 @@ class SessionCorrector:
         gen = self.generation
         if len(source.text) > gen.max_source_len * self._max_piece_chars:
             return done([], "too_long")
-        ids = self.tokenizer.encode(source.text)
+        model_text, model_words = self._spelled(source)
+        if model_text != source.text:
+            spelled = model_text
+        ids = self.tokenizer.encode(model_text)
         if len(ids) + 1 > gen.max_source_len:
             return done([], "too_long")
         gated = self.min_edit_margin > 0.0 or self._scored is not None
@@ -112,7 +121,7 @@ class SessionCorrector:
         reached_end = bool(result.tokens) and result.tokens[-1] == gen.eos_id
         output = self.tokenizer.decode(result.tokens)
         out_words = [w.text for w in split_words(output)]
-        reason = garbled(len(ids) + 1, len(result.tokens), reached_end, [w.text for w in source.words], out_words,
+        reason = garbled(len(ids) + 1, len(result.tokens), reached_end, model_words, out_words,
                          output, self.alphabet, source.placeholder, source.placeholders)
         if reason is not None:
             return done([], reason)
@@ -131,6 +140,27 @@ class SessionCorrector:
         if self._scored is not None:
             self._scored += zip(found, confidences, strict=True)
         return done(found, None)
+
+    def _spelled(self, source: ModelInput) -> tuple[str, list[str]]:
+        """The model's input text with the spelling stage's corrections, and its words. Edits are still
+        aligned against `source` (what the user typed), so a respelled word becomes an edit like any other."""
+        words = [w.text for w in source.words]
+        if self.speller is None:
+            return source.text, words
+        first = next((i for i, w in enumerate(source.words) if w.protected is None and w.text[0].isalnum()), -1)
+        parts, at = [], 0
+        for i, w in enumerate(source.words):
+            if w.protected is not None:
+                continue
+            fixed = self.speller.correction(w.text, i == first)
+            if fixed is not None:
+                parts += [source.text[at:w.start], fixed]
+                at = w.end
+                words[i] = fixed
+        if not parts:
+            return source.text, words
+        # A correction may be two words (*alot* -> *a lot*).
+        return "".join([*parts, source.text[at:]]), [y.text for w in words for y in split_words(w)]
 
     def scored_edits(self, text: str) -> list[tuple[Edit, float]]:
         """Every edit the model proposes for `text`, with its confidence, whatever the gate: what tuning
@@ -153,11 +183,24 @@ class SessionCorrector:
         return self.tokenizer.decode(result.tokens)
 
 
+def bundle_speller(bundle: Bundle) -> Speller | None:
+    """The bundle's spelling stage, or None when it has none."""
+    sp = bundle.manifest.spelling
+    if sp is None:
+        return None
+    dictionaries = [Hunspell(bundle.path(d.aff), bundle.path(d.dic)) for d in sp.dictionaries]
+    settings = SpellingSettings(distance_weight=sp.distance_weight, max_distance=sp.max_distance,
+                                max_distance_short=sp.max_distance_short, known_count=sp.known_count,
+                                min_letters=sp.min_letters)
+    return Speller(dictionaries, read_frequencies(bundle.path(sp.frequencies)), settings)
+
+
 class GrammarCorrector(SessionCorrector):
     """A corrector bundle's artifact in its real runtime."""
 
     def __init__(self, bundle: Bundle | Path, backend: str = "executorch", quantization: str | None = None,
-                 min_edit_margin: float | None = None) -> None:
+                 min_edit_margin: float | None = None, spelling: bool = True) -> None:
+        """`spelling=False` runs the model alone even where the bundle has a spelling stage (to measure it)."""
         self.bundle = bundle if isinstance(bundle, Bundle) else load_bundle(Path(bundle))
         manifest = self.bundle.manifest
         if manifest.family != "edgeformer" or manifest.tokenizer is None or manifest.generation is None:
@@ -165,4 +208,4 @@ class GrammarCorrector(SessionCorrector):
         self.artifact = manifest.artifact(backend, quantization)
         super().__init__(BACKENDS.get(backend).load(self.bundle.path(self.artifact), self.artifact.methods),
                          SentencePieceTokenizer(self.bundle.path(manifest.tokenizer)), manifest.generation,
-                         min_edit_margin)
+                         min_edit_margin, bundle_speller(self.bundle) if spelling else None)
