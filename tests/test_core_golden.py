@@ -56,9 +56,10 @@ def test_golden_inputs_are_many_deterministic_and_in_group_order(corrector):
 
 def test_golden_file_structure(golden, default_bundle):
     header, records = golden
-    assert header == {"golden": "edge-sdk-core", "version": 1, "bundle_digest": default_bundle.digest,
+    assert header == {"golden": "edge-sdk-core", "version": 2, "bundle_digest": default_bundle.digest,
                       "backend": "executorch", "quantization": "int8",
-                      "max_source_len": default_bundle.manifest.generation.max_source_len, "inputs": 120}
+                      "max_source_len": default_bundle.manifest.generation.max_source_len,
+                      "min_edit_margin": default_bundle.manifest.generation.min_edit_margin, "inputs": 120}
     assert len(records) == 120
     assert {r["group"] for r in records} == set(GROUPS)
     assert [r["id"] for r in records] == sorted(r["id"] for r in records)

@@ -3,6 +3,10 @@
 The native core (bridges/core/) must give exactly these results. Every record comes from the real
 `correct()` path (its per-sentence trace), never from a re-implementation of it. JSON lines: a header,
 then one object per input (docs/text-handling.md, "Golden vectors for the native core").
+
+Version 2 adds the edit-confidence gate: the header's `min_edit_margin` (the threshold in effect, 0 for
+none), and with the gate on each sentence's `margins`, the decoder's per-step margins (None when nothing
+was decoded), which the core's replay compares to 1e-9. Readers of version 1 ignore both.
 """
 
 from __future__ import annotations
@@ -17,13 +21,16 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+import numpy as np
+
 from edge_sdk.bundle.io import Bundle, load_bundle
 from edge_sdk.fileio import write_bytes_atomic
+from edge_sdk.generation.confidence import step_margin
 from edge_sdk.generation.corrector import GrammarCorrector, SentenceTrace
 from edge_sdk.generation.source import InputError, check_text, normalize_text
 from edge_sdk.projection.golden import EDGE_CASES
 
-GOLDEN_NAME, GOLDEN_VERSION = "edge-sdk-core", 1
+GOLDEN_NAME, GOLDEN_VERSION = "edge-sdk-core", 2
 GROUPS = ("empty", "unicode", "scripts", "paragraph", "long", "test_src", "test_tgt", "seed")
 MIN_INPUTS = 10_000
 PARAGRAPHS, LONG_SENTENCES = 1_600, 240
@@ -175,9 +182,44 @@ def _offsets(text: str, points: Sequence[int]) -> tuple[dict[int, int], dict[int
     return utf8, utf16
 
 
+class _MarginRecorder:
+    """The corrector's session, with the margin of every decode step's logits since the last encode: the
+    margins the gate saw (the same function on the same logits), for the sentence the next trace reports."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+        self.margins: list[float] = []
+
+    def run(self, method: str, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+        outputs = self.session.run(method, inputs)
+        if method == "encode":
+            self.margins = []
+        elif method == "decode_step":
+            self.margins.append(step_margin(outputs[0]))
+        return outputs
+
+
 def golden_record(corrector: GrammarCorrector, index: int, item: GoldenInput) -> dict:
+    """One input's record. With the gate on (corrector.min_edit_margin > 0), each sentence also gets the
+    decoder's margins (`margins`)."""
     traces: list[SentenceTrace] = []
-    correction = corrector.correct(item.text, trace=traces.append)
+    margins: list[list[float] | None] = []  # per trace, with the gate on
+    gated = corrector.min_edit_margin > 0.0
+    recorder = _MarginRecorder(corrector.session)
+
+    def trace(t: SentenceTrace) -> None:
+        traces.append(t)
+        if gated:
+            margins.append(list(recorder.margins) if t.tokens is not None else None)
+            if t.tokens is not None and len(recorder.margins) != len(t.tokens):
+                raise AssertionError(f"input {index}: {len(recorder.margins)} margins for {len(t.tokens)} steps")
+
+    if gated:
+        corrector.session = recorder
+    try:
+        correction = corrector.correct(item.text, trace=trace)
+    finally:
+        corrector.session = recorder.session
     points = [p for t in traces for p in (t.start, t.end)]
     points += [p for e in correction.edits for p in (e.start, e.end)]
     points += [p for s in correction.skipped for p in (s.start, s.end)]
@@ -188,7 +230,9 @@ def golden_record(corrector: GrammarCorrector, index: int, item: GoldenInput) ->
         "ids": corrector.tokenizer.encode(normalized),
         "sentences": [{"utf8": [u8[t.start], u8[t.end]],
                        "model_input": t.model_input.text if t.model_input is not None else None,
-                       "ids": t.ids, "tokens": t.tokens, "skipped": t.skipped} for t in traces],
+                       "ids": t.ids, "tokens": t.tokens, "skipped": t.skipped,
+                       **({"margins": margins[k]} if gated else {})}
+                      for k, t in enumerate(traces)],
         "correction": {
             "text": correction.text,
             "edits": [{"utf8": [u8[e.start], u8[e.end]], "utf16": [u16[e.start], u16[e.end]],
@@ -209,18 +253,21 @@ class GoldenSummary:
     seconds: float  # correcting and writing, not loading the bundle
     backend: str
     quantization: str
+    min_edit_margin: float = 0.0  # the edit-confidence gate's threshold the corrections were made with
 
 
 def write_core_golden(bundle: Bundle | Path, out: Path, backend: str = "executorch", quantization: str | None = "int8",
                       *, limit: int | None = None, groups: Collection[str] | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> GoldenSummary:
+                      progress: Callable[[int, int], None] | None = None,
+                      min_edit_margin: float | None = None) -> GoldenSummary:
     """Correct every golden input with `bundle`'s artifact and write the JSON lines to `out` atomically.
 
     `groups`: only the inputs of these groups (ids stay those of the full list), before `limit` applies.
-    `progress(done, total)` is called after each input.
+    `progress(done, total)` is called after each input. `min_edit_margin` overrides the bundle's
+    edit-confidence gate (None: the manifest's); the header records the one in effect.
     """
     bundle = bundle if isinstance(bundle, Bundle) else load_bundle(Path(bundle))
-    corrector = GrammarCorrector(bundle, backend, quantization)
+    corrector = GrammarCorrector(bundle, backend, quantization, min_edit_margin)
     gen = corrector.generation
     every = golden_inputs(corrector.tokenizer, gen.max_source_len)
     if groups is not None:
@@ -234,7 +281,8 @@ def write_core_golden(bundle: Bundle | Path, out: Path, backend: str = "executor
     started = time.perf_counter()
     header = {"golden": GOLDEN_NAME, "version": GOLDEN_VERSION, "bundle_digest": bundle.digest,
               "backend": corrector.artifact.backend, "quantization": corrector.artifact.quantization,
-              "max_source_len": gen.max_source_len, "inputs": len(chosen)}
+              "max_source_len": gen.max_source_len, "min_edit_margin": corrector.min_edit_margin,
+              "inputs": len(chosen)}
     lines = [json.dumps(header)]
     sentences = edits = skipped = 0
     for done, (index, item) in enumerate(chosen, 1):
@@ -247,4 +295,4 @@ def write_core_golden(bundle: Bundle | Path, out: Path, backend: str = "executor
             progress(done, len(chosen))
     write_bytes_atomic(Path(out), ("\n".join(lines) + "\n").encode("utf-8"))
     return GoldenSummary(len(chosen), sentences, edits, skipped, time.perf_counter() - started,
-                         corrector.artifact.backend, corrector.artifact.quantization)
+                         corrector.artifact.backend, corrector.artifact.quantization, corrector.min_edit_margin)

@@ -4,7 +4,8 @@
   tampered bundles and bad input, the callback runner) with the bundle and projection goldens they need.
 - The golden replay: `edge-sdk golden` corrections from the Python runtime path, replayed through the
   C ABI in ExecuTorch; 0 mismatches for int8 and fp32. CI replays a representative subset; the full set
-  (>= 10,000 inputs per quantization) is marked slow.
+  (>= 10,000 inputs per quantization) is marked slow. With the edit-confidence gate on, the same edits
+  are dropped and the decoder margins agree to 1e-9.
 - Classifier, cascade and bundle refusals through the C ABI (ctypes), compared with Python directly.
 """
 
@@ -22,6 +23,9 @@ from edge_sdk.native import NativeCascade, NativeCore, NativeError
 from tests.core.conftest import ctest
 
 CI_LIMIT = 300
+# The edit-confidence gate's replay: a threshold that drops some of the shipped model's edits, on the
+# groups where it makes them (sentences with errors, paragraphs, other scripts).
+GATE_THRESHOLD, GATE_LIMIT, GATE_GROUPS = 0.5, 150, {"scripts", "paragraph", "test_src"}
 
 
 @pytest.fixture(scope="session")
@@ -48,11 +52,12 @@ def test_ctest_suites(core_build: Path, default_bundle, projection_golden: Path)
     assert "100% tests passed" in result.stdout, result.stdout[-2000:]
 
 
-def _replay(core_build: Path, bundle, tmp_path: Path, quantization: str, limit: int | None) -> dict:
+def _replay(core_build: Path, bundle, tmp_path: Path, quantization: str, limit: int | None, **options) -> dict:
+    """Write a golden subset (`options`: write_core_golden's groups, min_edit_margin) and replay it in the core."""
     from edge_sdk.verify.core_golden import write_core_golden
 
     golden = tmp_path / f"golden-{quantization}.jsonl"
-    summary = write_core_golden(bundle, golden, "executorch", quantization, limit=limit)
+    summary = write_core_golden(bundle, golden, "executorch", quantization, limit=limit, **options)
     report = tmp_path / "replay.json"
     env = {**os.environ, "EDGE_SDK_TEST_BUNDLE": str(bundle.root), "EDGE_SDK_GOLDEN": str(golden),
            "EDGE_SDK_REPLAY_REPORT": str(report)}
@@ -61,6 +66,8 @@ def _replay(core_build: Path, bundle, tmp_path: Path, quantization: str, limit: 
     assert result.returncode == 0, result.stdout[-8000:]
     counts = json.loads(report.read_text())[str(golden)]
     assert counts["inputs"] == summary.inputs
+    assert counts["min_edit_margin"] == summary.min_edit_margin
+    counts["golden_edits"] = summary.edits
     print(f"replay {quantization}: {json.dumps(counts)}")
     return counts
 
@@ -71,6 +78,22 @@ def test_golden_replay_subset(core_build: Path, default_bundle, tmp_path: Path, 
     assert counts["correction_mismatches"] == counts["ids_mismatches"] == counts["normalized_mismatches"] == 0
     # Every group of the golden set is in the subset (paragraphs, over-long, Unicode, empty, test split).
     assert {"empty", "unicode", "paragraph", "long", "test_src", "test_tgt"} <= set(counts["groups"])
+
+
+def test_golden_replay_subset_with_the_edit_confidence_gate(core_build: Path, default_bundle, tmp_path: Path) -> None:
+    from edge_sdk.verify.core_golden import write_core_golden
+
+    ungated = write_core_golden(default_bundle, tmp_path / "ungated.jsonl", "executorch", "int8", limit=GATE_LIMIT,
+                                groups=GATE_GROUPS, min_edit_margin=0.0)
+    counts = _replay(core_build, default_bundle, tmp_path, "int8", GATE_LIMIT, groups=GATE_GROUPS,
+                     min_edit_margin=GATE_THRESHOLD)
+    assert counts["min_edit_margin"] == GATE_THRESHOLD
+    # The threshold really gates: Python dropped edits, so the core agreeing below means it dropped the same.
+    assert 0 < counts["golden_edits"] < ungated.edits, (counts["golden_edits"], ungated.edits)
+    assert counts["correction_mismatches"] == counts["ids_mismatches"] == counts["normalized_mismatches"] == 0
+    assert counts["margins"]["mismatches"] == 0
+    assert counts["margins"]["sentences"] > 0 and counts["margins"]["steps"] > counts["margins"]["sentences"]
+    assert counts["margins"]["largest_difference"] <= 1e-9
 
 
 @pytest.mark.slow

@@ -204,6 +204,17 @@ EDGE_SDK_API edge_sdk_status edge_sdk_corrector_open(const edge_sdk_bundle *bund
  * *out owned by the caller: edge_sdk_correction_free. NOT thread-safe per corrector: one call at a time. */
 EDGE_SDK_API edge_sdk_status edge_sdk_corrector_correct(edge_sdk_corrector *corrector, const char *text,
                                                         size_t len, edge_sdk_correction **out);
+/* The edit-confidence gate (docs/text-handling.md, "Edit confidence"): correct() drops each edit the
+ * model wrote with a decoder margin, p(best) - p(second best) at its least sure step, under
+ * `min_edit_margin`; the rest still apply. 0 keeps every edit. A corrector starts with its bundle's
+ * generation.min_edit_margin (0 when the manifest has none); this overrides it for this corrector only,
+ * cascades using it included. A value outside [0, 1) (NaN included) fails with
+ * EDGE_SDK_ERR_INVALID_ARGUMENT and leaves the threshold as it was. NOT thread-safe per corrector: not
+ * during a correct() call on it. */
+EDGE_SDK_API edge_sdk_status edge_sdk_corrector_set_min_edit_margin(edge_sdk_corrector *corrector,
+                                                                    double min_edit_margin);
+/* The threshold in effect (0.0 for NULL). Same threading as edge_sdk_corrector_set_min_edit_margin. */
+EDGE_SDK_API double edge_sdk_corrector_min_edit_margin(const edge_sdk_corrector *corrector);
 EDGE_SDK_API void edge_sdk_corrector_free(edge_sdk_corrector *corrector);
 
 /* ---------------------------------------------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include "classifier.h"
 #include "corrector.h"
 #include "errors.h"
+#include "python_compat.h"
 #include "runner.h"
 #include "tokenizer.h"
 #include "unicode.h"
@@ -283,6 +284,21 @@ edge_sdk_status edge_sdk_corrector_correct(edge_sdk_corrector *corrector, const 
         fill_correction(*result, input, corrector->corrector->correct(input));
         *out = result.release();
     });
+}
+
+edge_sdk_status edge_sdk_corrector_set_min_edit_margin(edge_sdk_corrector *corrector, double min_edit_margin) {
+    return guarded([&] {
+        require(corrector, "corrector");
+        if (!(min_edit_margin >= 0.0 && min_edit_margin < 1.0)) {  // NaN too
+            throw ArgumentError("min_edit_margin " + python::py_float(min_edit_margin) +
+                                " is not a margin in [0, 1) (0 keeps every edit)");
+        }
+        corrector->corrector->set_min_edit_margin(min_edit_margin);
+    });
+}
+
+double edge_sdk_corrector_min_edit_margin(const edge_sdk_corrector *corrector) {
+    return corrector == nullptr ? 0.0 : corrector->corrector->min_edit_margin();
 }
 
 void edge_sdk_corrector_free(edge_sdk_corrector *corrector) { delete corrector; }

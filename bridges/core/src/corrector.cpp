@@ -3,12 +3,15 @@
 #include "corrector.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
+#include "confidence.h"
 #include "errors.h"
 #include "guard.h"
 #include "model_input.h"
 #include "protect.h"
+#include "python_compat.h"
 #include "segment.h"
 
 namespace edge_sdk {
@@ -56,14 +59,25 @@ Corrector::Corrector(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runne
     corrector_tokenizer(bundle_->manifest());
     tokenizer_ = load_tokenizer(*bundle_);
     generation_ = *bundle_->manifest().generation;
+    min_edit_margin_ = generation_.min_edit_margin;
 }
 
-DecodeResult Corrector::greedy_decode(const std::vector<int64_t> &source) {
+void Corrector::set_min_edit_margin(double threshold) {
+    if (!(threshold >= 0.0 && threshold < 1.0)) {
+        throw std::invalid_argument("min_edit_margin must be in [0, 1), got " + python::py_float(threshold));
+    }
+    min_edit_margin_ = threshold;
+}
+
+DecodeResult Corrector::greedy_decode(const std::vector<int64_t> &source, bool keep_margins) {
     DecodeResult result;
     runner_->encode(source);
     int64_t token = generation_.decoder_start_id;
     for (int64_t step = 0; step < generation_.max_target_len; ++step) {
         runner_->decode_step(token, step, logits_);
+        if (keep_margins) {
+            result.margins.push_back(step_margin(logits_));
+        }
         // numpy's argmax: the first of equal maxima.
         const auto best = std::max_element(logits_.begin(), logits_.end());
         const int predicted = static_cast<int>(best - logits_.begin());
@@ -116,7 +130,8 @@ std::optional<std::string> Corrector::correct_sentence(const Text &text, size_t 
     }
     std::vector<int64_t> src(ids.begin(), ids.end());
     src.push_back(generation_.eos_id);
-    const DecodeResult decoded = greedy_decode(src);
+    const bool gated = min_edit_margin_ > 0.0;
+    const DecodeResult decoded = greedy_decode(src, gated);
     const bool reached_end = !decoded.tokens.empty() && decoded.tokens.back() == generation_.eos_id;
     const Text output = tokenizer_->decode(decoded.tokens);
     auto reason = garbled(ids.size() + 1, decoded.tokens.size(), reached_end, word_texts(source.words),
@@ -124,8 +139,18 @@ std::optional<std::string> Corrector::correct_sentence(const Text &text, size_t 
     if (reason) {
         return reason;
     }
+    KeepEdit keep;
+    std::vector<PieceSpan> spans;
+    if (gated) {
+        // </s> is in the tokens (its step has a margin); decode ignores it.
+        const auto decode = [this](const std::vector<int> &prefix) { return tokenizer_->decode(prefix); };
+        spans = piece_spans(decode, decoded.tokens);
+        keep = [&](size_t from, size_t to) {
+            return span_confidence(spans, decoded.margins, from, to) >= min_edit_margin_;
+        };
+    }
     auto found = sentence_edits(text, source, output,
-                                Style::of(TextView(text).substr(start, end - start), text_style));
+                                Style::of(TextView(text).substr(start, end - start), text_style), keep);
     if (!found) {
         return std::string("pass_through_touched");
     }

@@ -21,7 +21,8 @@ constexpr size_t MAX_TEXT_CHARS = 100000;
 void check_text_length(const Text &text);
 
 struct DecodeResult {
-    std::vector<int> tokens;  // generated ids, </s> included when reached
+    std::vector<int> tokens;     // generated ids, </s> included when reached
+    std::vector<double> margins;  // per step (</s> included): p(best) - p(second), with keep_margins
 };
 
 class Corrector {
@@ -34,7 +35,13 @@ public:
 
     // `gate(sentence)`: when set and false, the sentence is left as it is (the cascade's detector).
     Correction correct(const Text &text, const std::function<bool(const Text &)> &gate = {});
-    DecodeResult greedy_decode(const std::vector<int64_t> &source);
+    // `keep_margins`: each step's margin too (confidence.h), what the edit-confidence gate needs.
+    DecodeResult greedy_decode(const std::vector<int64_t> &source, bool keep_margins = false);
+    // The edit-confidence gate (docs/text-handling.md, "Edit confidence"): edits whose confidence is under
+    // it are dropped; 0 keeps every edit. The bundle's generation.min_edit_margin until set; set throws
+    // std::invalid_argument for a value outside [0, 1) (NaN included), leaving the threshold as it was.
+    double min_edit_margin() const { return min_edit_margin_; }
+    void set_min_edit_margin(double threshold);
     const Tokenizer &tokenizer() const { return *tokenizer_; }
     const Bundle &bundle() const { return *bundle_; }
 
@@ -47,6 +54,7 @@ private:
     std::unique_ptr<Tokenizer> tokenizer_;
     GenerationSettings generation_;
     std::vector<float> logits_;
+    double min_edit_margin_ = 0.0;
 };
 
 }  // namespace edge_sdk

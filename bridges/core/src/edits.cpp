@@ -139,7 +139,7 @@ Text apply_edits(const Text &text, const std::vector<Edit> &edits) {
 }
 
 std::optional<std::vector<Edit>> sentence_edits(const Text &text, const ModelInput &source, const Text &output,
-                                                const Style &style) {
+                                                const Style &style, const KeepEdit &keep) {
     const std::vector<Word> &src = source.words;
     const std::vector<Word> out = words(output);
     // Output placeholders take the pass-through spans in order; unmatched ones (the caller rules them
@@ -180,6 +180,11 @@ std::optional<std::vector<Edit>> sentence_edits(const Text &text, const ModelInp
     std::vector<Edit> edits;
     for (const Span4 &op : merged_opcodes(a, b)) {
         const size_t i1 = op.i1, i2 = op.i2, j1 = op.j1, j2 = op.j2;
+        if (keep) {  // the output that wrote the edit; a deletion's gap between its neighbours
+            const size_t from = j1 < j2 ? out[j1].start : j1 > 0 ? out[j1 - 1].end : 0;
+            const size_t to = j1 < j2 ? out[j2 - 1].end : j1 < out.size() ? out[j1].start : output.size();
+            if (!keep(from, to)) continue;
+        }
         // Python raises on an insertion into a sentence without words; has_content rules that out.
         if (src.empty()) return std::nullopt;
         size_t start, end;

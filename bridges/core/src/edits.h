@@ -2,6 +2,7 @@
 // edge_sdk/text/edits.py).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,9 +38,14 @@ const char *edit_kind_name(edge_sdk_edit_kind kind);
 
 Text apply_edits(const Text &text, const std::vector<Edit> &edits);
 
-// Edits turning the sentence into the model's correction; nothing when they would touch a pass-through
-// span. The caller has checked that `output` holds the placeholder exactly as often as `source`.
+// `keep(start, end)` is asked about each edit, in order and before it is built, with the code points of
+// `output` that wrote it (a deletion: the gap it leaves) and drops it when false: the edit-confidence
+// gate. Empty: every edit is kept.
+using KeepEdit = std::function<bool(size_t start, size_t end)>;
+
+// Edits turning the sentence into the model's correction; nothing when the kept edits would touch a
+// pass-through span. The caller has checked that `output` holds the placeholder exactly as often as `source`.
 std::optional<std::vector<Edit>> sentence_edits(const Text &text, const ModelInput &source, const Text &output,
-                                                const Style &style);
+                                                const Style &style, const KeepEdit &keep = {});
 
 }  // namespace edge_sdk

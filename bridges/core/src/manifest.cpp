@@ -243,6 +243,32 @@ bool v_float(const Json *j, const std::string &loc, Problems &p) {
     return false;
 }
 
+// A float field's value under v_float's lax rules (bools and numeric strings too); nothing after a problem.
+std::optional<double> v_float_value(const Json *j, const std::string &loc, Problems &p) {
+    if (!v_float(j, loc, p)) return std::nullopt;
+    if (j->is_boolean()) return j->get<bool>() ? 1.0 : 0.0;
+    if (j->is_number()) return j->get<double>();
+    std::string s = trim_ascii(j->get<std::string>());
+    s.erase(std::remove(s.begin(), s.end(), '_'), s.end());
+    return std::strtod(s.c_str(), nullptr);  // "inf" and "nan" (any case, signed) as Python's float() reads them
+}
+
+// Field(ge=0.0, lt=1.0, allow_inf_nan=False): pydantic's checks in its order, with its messages.
+std::optional<double> v_unit_interval(const Json *j, const std::string &loc, Problems &p) {
+    const auto v = v_float_value(j, loc, p);
+    if (!v) return std::nullopt;
+    if (!std::isfinite(*v)) {
+        p.add(loc, "Input should be a finite number");
+    } else if (*v < 0.0) {
+        p.add(loc, "Input should be greater than or equal to 0");
+    } else if (*v >= 1.0) {
+        p.add(loc, "Input should be less than 1");
+    } else {
+        return v;
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> v_literal(const Json *j, const std::string &loc, const std::vector<std::string> &options,
                                      Problems &p) {
     if (j->is_string() && std::find(options.begin(), options.end(), j->get<std::string>()) != options.end())
@@ -454,6 +480,9 @@ std::optional<GenerationSettings> v_generation(const Json *j, const std::string 
     if (const Json *v = m.get("eos_id")) set_if(v_int(v, m.loc("eos_id"), p), g.eos_id);
     if (const Json *v = m.get("max_source_len")) set_if(v_int_ge(v, m.loc("max_source_len"), 2, p), g.max_source_len);
     if (const Json *v = m.get("max_target_len")) set_if(v_int_ge(v, m.loc("max_target_len"), 1, p), g.max_target_len);
+    // Optional, but null is no number (pydantic refuses it: the field is a float with a default).
+    if (const Json *v = m.get("min_edit_margin", false))
+        set_if(v_unit_interval(v, m.loc("min_edit_margin"), p), g.min_edit_margin);
     m.finish();
     return p.count() == before ? std::optional<GenerationSettings>(g) : std::nullopt;
 }

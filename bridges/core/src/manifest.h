@@ -36,6 +36,9 @@ struct ProjectionSpec : FileRef {
 
 struct GenerationSettings {
     long long decoder_start_id = 0, eos_id = 0, max_source_len = 0, max_target_len = 0;
+    // The edit-confidence gate (docs/text-handling.md, "Edit confidence"): edits whose decoder margin is
+    // lower are dropped. 0 (absent: bundles written before the gate) keeps every edit.
+    double min_edit_margin = 0.0;
 };
 
 struct Manifest {

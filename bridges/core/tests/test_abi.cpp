@@ -3,14 +3,19 @@
 // the same corrections as the core's own ExecuTorch runner.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <thread>
 #include <unistd.h>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "edge_sdk.h"
 #include "runner.h"
@@ -146,6 +151,9 @@ TEST(AbiStatic, NullArgumentsAreErrorsNotCrashes) {
     edge_sdk_classifier_free(nullptr);
     edge_sdk_prediction_free(nullptr);
     edge_sdk_cascade_free(nullptr);
+    EXPECT_EQ(edge_sdk_corrector_set_min_edit_margin(nullptr, 0.5), EDGE_SDK_ERR_INVALID_ARGUMENT);
+    EXPECT_STREQ(edge_sdk_last_error(), "corrector must not be NULL");
+    EXPECT_EQ(edge_sdk_corrector_min_edit_margin(nullptr), 0.0);
 }
 
 TEST(AbiStatic, MissingFolderIsABundleError) {
@@ -232,6 +240,54 @@ TEST_F(Abi, EmptyWhitespaceAndNullEmptyTextComeBackUnchanged) {
     ASSERT_EQ(edge_sdk_corrector_correct(corrector_.corrector, nullptr, 0, &c), EDGE_SDK_OK);
     EXPECT_STREQ(edge_sdk_correction_text(c, nullptr), "");
     edge_sdk_correction_free(c);
+}
+
+// Edit lists as "utf8_start,utf8_end:replacement" strings, to compare the gate's with the ungated one's.
+std::vector<std::string> edit_list(edge_sdk_corrector *corrector, const std::string &text) {
+    edge_sdk_correction *c = nullptr;
+    EXPECT_EQ(edge_sdk_corrector_correct(corrector, text.data(), text.size(), &c), EDGE_SDK_OK)
+        << edge_sdk_last_error();
+    std::vector<std::string> edits;
+    for (size_t i = 0; i < edge_sdk_correction_edit_count(c); ++i) {
+        const edge_sdk_edit *e = edge_sdk_correction_edit(c, i);
+        edits.push_back(std::to_string(e->utf8_start) + "," + std::to_string(e->utf8_end) + ":" + e->replacement);
+    }
+    edge_sdk_correction_free(c);
+    return edits;
+}
+
+TEST_F(Abi, MinEditMarginStartsAtTheBundlesAndOverridesIt) {
+    CorrectorHandle gated;  // its own corrector: the suite's keeps the bundle's threshold
+    edge_sdk_model_options o = edge_sdk_model_default_options();
+    o.quantization = "int8";
+    ASSERT_EQ(edge_sdk_corrector_open(bundle_.bundle, &o, &gated.corrector), EDGE_SDK_OK) << edge_sdk_last_error();
+    const auto generation = nlohmann::json::parse(edge_sdk_bundle_manifest_json(bundle_.bundle)).at("generation");
+    const double bundled = generation.value("min_edit_margin", 0.0);
+    EXPECT_EQ(edge_sdk_corrector_min_edit_margin(gated.corrector), bundled);
+
+    ASSERT_EQ(edge_sdk_corrector_set_min_edit_margin(gated.corrector, 0.0), EDGE_SDK_OK) << edge_sdk_last_error();
+    EXPECT_EQ(edge_sdk_corrector_min_edit_margin(gated.corrector), 0.0);
+    const std::string text = "I has a apple. He go to school yesterday, becuse he want to learn.";
+    const auto every = edit_list(gated.corrector, text);
+    ASSERT_FALSE(every.empty());
+    // Just under 1: only edits every step of which was all but certain survive, and they are the ungated
+    // corrector's edits (the gate drops edits, it never changes one).
+    ASSERT_EQ(edge_sdk_corrector_set_min_edit_margin(gated.corrector, 0.999999), EDGE_SDK_OK);
+    EXPECT_EQ(edge_sdk_corrector_min_edit_margin(gated.corrector), 0.999999);
+    const auto strict = edit_list(gated.corrector, text);
+    EXPECT_LE(strict.size(), every.size());
+    for (const auto &e : strict) EXPECT_NE(std::find(every.begin(), every.end(), e), every.end()) << e;
+
+    for (const double bad : {-0.1, 1.0, 2.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+        EXPECT_EQ(edge_sdk_corrector_set_min_edit_margin(gated.corrector, bad), EDGE_SDK_ERR_INVALID_ARGUMENT) << bad;
+        EXPECT_NE(std::string(edge_sdk_last_error()).find("is not a margin in [0, 1)"), std::string::npos)
+            << edge_sdk_last_error();
+        EXPECT_EQ(edge_sdk_corrector_min_edit_margin(gated.corrector), 0.999999) << "a refused value changes nothing";
+    }
+    edge_sdk_corrector_set_min_edit_margin(gated.corrector, 1.0);
+    EXPECT_STREQ(edge_sdk_last_error(), "min_edit_margin 1.0 is not a margin in [0, 1) (0 keeps every edit)");
+    // The suite's corrector, opened from the same bundle, is untouched.
+    EXPECT_EQ(edge_sdk_corrector_min_edit_margin(corrector_.corrector), bundled);
 }
 
 TEST_F(Abi, TooLongTextIsRefusedAndTheLimitItselfIsAccepted) {

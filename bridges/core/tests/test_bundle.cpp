@@ -479,6 +479,35 @@ TEST_F(BundleTest, ModelRefusals) {
     }
 }
 
+TEST_F(BundleTest, GenerationMinEditMargin) {
+    make_bundle();
+    EXPECT_EQ(Bundle::open(root_)->manifest().generation->min_edit_margin, 0.0);  // absent: every edit kept
+    const std::string anchor = "\"eos_id\": 2,\n  \"max_source_len\"";  // generation's eos_id
+    auto with = [&](const std::string &value) {
+        edit_manifest(anchor, "\"eos_id\": 2, \"min_edit_margin\": " + value + ",\n  \"max_source_len\"");
+    };
+    // Accepted as pydantic's float field accepts them, with the values Python reads.
+    for (const auto &[value, expected] : {std::pair<std::string, double>{"0.25", 0.25}, {"\"0.5\"", 0.5}, {"0", 0.0},
+                                          {"0.999", 0.999}, {"1e-300", 1e-300}}) {
+        with(value);
+        EXPECT_EQ(Bundle::open(root_)->manifest().generation->min_edit_margin, expected) << value;
+    }
+    // Python's load_bundle on the same manifests.
+    const std::string where = "{R}/manifest.json: invalid manifest: generation.min_edit_margin: ";
+    for (const auto &[value, message] : {std::pair<std::string, std::string>{"1", "Input should be less than 1"},
+                                         {"1.0", "Input should be less than 1"},
+                                         {"true", "Input should be less than 1"},
+                                         {"\"1_0\"", "Input should be less than 1"},
+                                         {"-0.5", "Input should be greater than or equal to 0"},
+                                         {"null", "Input should be a valid number"},
+                                         {"[0.1]", "Input should be a valid number"},
+                                         {"\"x\"", "Input should be a valid number, unable to parse string as a number"},
+                                         {"\"inf\"", "Input should be a finite number"}}) {
+        with(value);
+        EXPECT_EQ(refusal(), py(where + message)) << value;
+    }
+}
+
 TEST_F(BundleTest, ListedFileRefusals) {
     make_bundle();
     fs::remove(root_ + "/golden.safetensors");

@@ -172,6 +172,73 @@ TEST(SentenceEdits, MatchPython) {
     }
 }
 
+struct KeepCase {
+    Text text, output;
+    std::vector<std::pair<size_t, size_t>> asked;  // the output ranges keep() is asked about, in order
+};
+
+// In Python: sentence_edits(..., keep) with a keep that records its arguments (edge_sdk/text/edits.py).
+const KeepCase KEEP_CASES[] = {
+    {U"I has a apple.", U"I have an apple.", {{2, 9}}},                     // the words "have an" wrote
+    {U"I saw the the cat.", U"I saw the cat.", {{9, 10}}},                  // a deletion: the gap it leaves
+    {U"So I went home.", U"I went home.", {{0, 0}}},                        // ... at the start
+    {U"I went home now", U"I went home", {{11, 11}}},                       // ... at the end
+    {U"I went store.", U"I went to the store.", {{7, 13}}},                 // an insertion
+    {U"i think becuse it rains", U"I think because it rains.", {{0, 1}, {8, 15}, {24, 25}}},
+    {U"I like \U0001f600 it alot.", U"I love that a lot.", {{2, 17}}},     // over a pass-through span
+};
+
+TEST(SentenceEdits, KeepIsAskedAboutEachEditWithTheOutputThatWroteIt) {
+    const Alphabet alphabet = printable();
+    for (const KeepCase &c : KEEP_CASES) {
+        const ModelInput source = model_input(c.text, 0, c.text.size(),
+                                              protected_spans(c.text, 0, c.text.size(), alphabet), alphabet);
+        const Style style = Style::of(c.text, Style::of(c.text));
+        std::vector<std::pair<size_t, size_t>> asked;
+        const auto all = sentence_edits(c.text, source, c.output, style, [&](size_t start, size_t end) {
+            asked.emplace_back(start, end);
+            return true;
+        });
+        EXPECT_EQ(asked, c.asked) << encode_utf8(c.text);
+        // Keeping everything is no gate at all.
+        const auto ungated = sentence_edits(c.text, source, c.output, style);
+        ASSERT_EQ(all.has_value(), ungated.has_value()) << encode_utf8(c.text);
+        if (all) {
+            EXPECT_EQ(all->size(), ungated->size()) << encode_utf8(c.text);
+        }
+        // Refusing everything leaves the sentence as typed; the pass-through check sees only kept edits, so
+        // the emoji case is no longer "touched".
+        const auto none = sentence_edits(c.text, source, c.output, style, [](size_t, size_t) { return false; });
+        ASSERT_TRUE(none.has_value()) << encode_utf8(c.text);
+        EXPECT_TRUE(none->empty()) << encode_utf8(c.text);
+    }
+}
+
+TEST(SentenceEdits, KeepDropsOnlyTheEditsItRefuses) {
+    // Python: dropping (8, 15) keeps "i" -> "I" and the final "."; dropping (0, 1) keeps the other two.
+    const Alphabet alphabet = printable();
+    const Text text = U"i think becuse it rains", output = U"I think because it rains.";
+    const ModelInput source = model_input(text, 0, text.size(), protected_spans(text, 0, text.size(), alphabet),
+                                          alphabet);
+    const Style style = Style::of(text, Style::of(text));
+    const auto without_spelling = sentence_edits(text, source, output, style,
+                                                 [](size_t start, size_t end) { return !(start == 8 && end == 15); });
+    ASSERT_TRUE(without_spelling.has_value());
+    ASSERT_EQ(without_spelling->size(), 2u);
+    EXPECT_EQ((*without_spelling)[0].start, 0u);
+    EXPECT_EQ(encode_utf8((*without_spelling)[0].replacement), "I");
+    EXPECT_EQ((*without_spelling)[1].start, 23u);
+    EXPECT_EQ(encode_utf8((*without_spelling)[1].replacement), ".");
+    const auto without_capital = sentence_edits(text, source, output, style,
+                                                [](size_t start, size_t) { return start != 0; });
+    ASSERT_TRUE(without_capital.has_value());
+    ASSERT_EQ(without_capital->size(), 2u);
+    EXPECT_EQ((*without_capital)[0].start, 8u);
+    EXPECT_EQ((*without_capital)[0].end, 14u);
+    EXPECT_EQ(encode_utf8((*without_capital)[0].replacement), "because");
+    EXPECT_EQ((*without_capital)[1].start, 23u);
+}
+
 struct GuardCase {
     size_t source_ids, output_ids;
     bool reached_end;

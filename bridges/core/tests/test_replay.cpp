@@ -1,12 +1,18 @@
 // Replays the Python reference's golden vectors (`edge-sdk golden`) in the core: the corrections
 // through the C ABI exactly as a platform calls it, and the text stages (normalisation, token ids,
 // sentences, model inputs) through the core's internals, so a mismatch says where the two diverge.
+// Goldens written with the edit-confidence gate on (header `min_edit_margin` > 0, golden version 2) also
+// carry each sentence's decoder margins: the core decodes Python's ids again and must give the same
+// tokens and every margin within 1e-9. The header's threshold is set through the C ABI
+// (edge_sdk_corrector_set_min_edit_margin); a version 1 golden has none and runs at the bundle's.
 //
 // Needs EDGE_SDK_TEST_BUNDLE (the bundle the goldens were written from) and EDGE_SDK_GOLDEN (one or more
 // golden files, separated by ':'); tests/core/test_native_core.py sets both. Without them the test fails
 // and says how to produce them. EDGE_SDK_REPLAY_REPORT, when set, receives the counts as JSON.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -58,9 +64,16 @@ json correction_json(const edge_sdk_correction *c) {
     return {{"text", std::string(text, len)}, {"edits", edits}, {"skipped", skipped}};
 }
 
+// How far the core's decoder margins may be from Python's: both compute in double in the same order, from
+// the same float logits; only exp() of two math libraries may differ, in the last bits.
+constexpr double kMarginTolerance = 1e-9;
+
 struct Counts {
     size_t inputs = 0, corrections = 0, normalized = 0, ids = 0, sentences = 0, model_inputs = 0,
            sentence_ids = 0, tokens = 0;
+    size_t margin_sentences = 0, margin_steps = 0, margins = 0;  // compared sentences, steps; mismatching sentences
+    double margin_difference = 0.0;                               // the largest |core - python| seen
+    double threshold = 0.0;                                       // the gate the corrections ran at
     std::map<std::string, std::pair<size_t, size_t>> groups;  // group -> (inputs, correction mismatches)
 };
 
@@ -134,6 +147,13 @@ void replay(const std::string &bundle_path, const std::string &golden_path, Coun
     options.quantization = quantization.c_str();
     edge_sdk_corrector *corrector = nullptr;
     ASSERT_EQ(edge_sdk_corrector_open(bundle, &options, &corrector), EDGE_SDK_OK) << edge_sdk_last_error();
+    // Version 2: the threshold Python corrected with (absent in version 1: the bundle's, as in Python).
+    const bool has_threshold = header.contains("min_edit_margin");
+    const double threshold = has_threshold ? header.at("min_edit_margin").get<double>() : 0.0;
+    if (has_threshold) {
+        ASSERT_EQ(edge_sdk_corrector_set_min_edit_margin(corrector, threshold), EDGE_SDK_OK) << edge_sdk_last_error();
+        ASSERT_EQ(edge_sdk_corrector_min_edit_margin(corrector), threshold);
+    }
 
     // The internals, for the stage checks and the diagnosis of a mismatch.
     auto internal_bundle = edge_sdk::Bundle::open(bundle_path);
@@ -143,6 +163,11 @@ void replay(const std::string &bundle_path, const std::string &golden_path, Coun
                                                                   static_cast<size_t>(
                                                                       internal_bundle->manifest().tokenizer->vocab_size),
                                                                   0));
+    if (has_threshold) {
+        internal.set_min_edit_margin(threshold);
+    }
+    counts.threshold = internal.min_edit_margin();
+    const int64_t eos = internal_bundle->manifest().generation->eos_id;
     size_t reported = 0;
     while (std::getline(in, line)) {
         const json golden = json::parse(line);
@@ -167,6 +192,35 @@ void replay(const std::string &bundle_path, const std::string &golden_path, Coun
         edge_sdk_correction_free(correction);
         json want = golden.at("correction");
         want["sentence_count"] = golden.at("sentences").size();
+        // The decoder's margins, where Python recorded them (the gate on): Python's ids decoded again.
+        const auto &sentences = golden.at("sentences");
+        for (size_t i = 0; i < sentences.size(); ++i) {
+            const auto &sentence = sentences[i];
+            if (!sentence.contains("margins") || sentence.at("margins").is_null()) {
+                continue;
+            }
+            std::vector<int64_t> src = sentence.at("ids").get<std::vector<int64_t>>();
+            src.push_back(eos);
+            const auto result = internal.greedy_decode(src, true);
+            const auto expected = sentence.at("margins").get<std::vector<double>>();
+            bool same = json(result.tokens) == sentence.at("tokens") && result.margins.size() == expected.size();
+            for (size_t k = 0; same && k < expected.size(); ++k) {
+                const double difference = std::fabs(result.margins[k] - expected[k]);
+                counts.margin_difference = std::max(counts.margin_difference, difference);
+                same = difference <= kMarginTolerance;
+            }
+            ++counts.margin_sentences;
+            counts.margin_steps += expected.size();
+            if (!same) {
+                ++counts.margins;
+                if (reported++ < 20) {
+                    ADD_FAILURE() << quantization << " input " << golden.at("id") << " (" << group << ") sentence " << i
+                                  << ": decoder margins differ (tolerance " << kMarginTolerance << ")\n  core:   "
+                                  << json(result.tokens).dump() << " " << json(result.margins).dump()
+                                  << "\n  python: " << sentence.at("tokens").dump() << " " << json(expected).dump();
+                }
+            }
+        }
         if (got != want) {
             ++counts.corrections;
             ++counts.groups[group].second;
@@ -205,11 +259,17 @@ TEST(Replay, GoldenVectorsMatchThePythonReference) {
                                          {"model_inputs", counts.model_inputs},
                                          {"sentence_ids", counts.sentence_ids},
                                          {"tokens", counts.tokens}}},
+                        {"min_edit_margin", counts.threshold},
+                        {"margins", {{"sentences", counts.margin_sentences},
+                                     {"steps", counts.margin_steps},
+                                     {"mismatches", counts.margins},
+                                     {"largest_difference", counts.margin_difference}}},
                         {"groups", groups}};
         EXPECT_GT(counts.inputs, 0u) << path << " holds no inputs";
         EXPECT_EQ(counts.corrections, 0u) << path;
         EXPECT_EQ(counts.normalized, 0u) << path;
         EXPECT_EQ(counts.ids, 0u) << path;
+        EXPECT_EQ(counts.margins, 0u) << path;
     }
     if (const char *out = std::getenv("EDGE_SDK_REPLAY_REPORT")) {
         std::ofstream(out) << report.dump(2) << "\n";
