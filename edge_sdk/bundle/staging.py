@@ -41,9 +41,9 @@ def bundle_problem(folder: Path) -> str | None:
 
     The rule: `manifest.json` is a regular file that validates as an edge-sdk manifest of a schema
     version this edge-sdk reads; every entry of the folder is `manifest.json` or a file the manifest
-    names (tokenizer or projection, golden vectors, artifacts); and a folder artifact (a Core ML package)
-    still has the checksum the manifest records, so nothing was added inside it. The contents of named
-    plain files are not checked: a corrupted bundle can be rebuilt over.
+    names (`Manifest.files()`: tokenizer or projection, spelling stage, golden vectors, artifacts); and a
+    folder artifact (a Core ML package) still has the checksum the manifest records, so nothing was added
+    inside it. The contents of named plain files are not checked: a corrupted bundle can be rebuilt over.
     """
     manifest_path = folder / MANIFEST_NAME
     if manifest_path.is_symlink() or not manifest_path.is_file():
@@ -52,8 +52,7 @@ def bundle_problem(folder: Path) -> str | None:
         manifest = Manifest.model_validate_json(manifest_path.read_bytes())
     except (ValidationError, ValueError, OSError):
         return f"its {MANIFEST_NAME} is not an edge-sdk bundle manifest"
-    refs = [ref for ref in (manifest.tokenizer, manifest.projection, manifest.golden) if ref is not None]
-    refs += manifest.artifacts
+    refs = manifest.files()
     owned = {MANIFEST_NAME, *(ref.file for ref in refs)}
     extra = sorted(entry.name for entry in folder.iterdir() if entry.name not in owned)
     if extra:

@@ -11,6 +11,7 @@ logits for dynamic-int8 models without any error.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -50,7 +51,7 @@ def _spec_from_json(data: Mapping[str, object]) -> TensorSpec:
 
 
 def embed_metadata(model: bytes, entries: Mapping[str, bytes]) -> bytes:
-    """Append named metadata buffers to a .tflite.
+    """Append named metadata buffers to a .tflite (and share byte-identical weight buffers).
 
     `read_model_from_bytearray` resolves buffers stored after the flatbuffer (by offset) into the object
     before it is re-packed; a plain `ModelT` unpack/pack drops them and leaves a file without weights.
@@ -59,6 +60,7 @@ def embed_metadata(model: bytes, entries: Mapping[str, bytes]) -> bytes:
     from ai_edge_litert.tools import flatbuffer_utils
 
     obj = flatbuffer_utils.read_model_from_bytearray(bytearray(model))
+    share_identical_buffers(obj)
     obj.metadata = [m for m in (obj.metadata or []) if m.name not in entries]
     for name, data in entries.items():
         buffer = schema.BufferT()
@@ -69,6 +71,32 @@ def embed_metadata(model: bytes, entries: Mapping[str, bytes]) -> bytes:
         meta.buffer = len(obj.buffers) - 1
         obj.metadata.append(meta)
     return bytes(flatbuffer_utils.convert_object_to_bytearray(obj))
+
+
+def share_identical_buffers(obj: Any, min_bytes: int = 1024) -> int:
+    """Point every tensor at the first of any byte-identical constant buffers and empty the others; the
+    bytes saved. The converter keeps one copy of a weight per signature that uses it (the decoder's
+    projections shared with the encoder came out twice); a buffer holds only data (quantization scales
+    belong to the tensor), so tensors with equal bytes can share one."""
+    first: dict[bytes, int] = {}
+    remap: dict[int, int] = {}
+    for i, buffer in enumerate(obj.buffers):
+        data = getattr(buffer, "data", None)
+        if data is None or len(data) < min_bytes:
+            continue
+        key = hashlib.sha256(np.asarray(data).tobytes()).digest()
+        if key in first:
+            remap[i] = first[key]
+        else:
+            first[key] = i
+    saved = 0
+    for subgraph in obj.subgraphs:
+        for tensor in subgraph.tensors:
+            tensor.buffer = remap.get(tensor.buffer, tensor.buffer)
+    for i in remap:
+        saved += len(obj.buffers[i].data)
+        obj.buffers[i].data = None
+    return saved
 
 
 def read_metadata(model: bytes) -> dict[str, bytes]:

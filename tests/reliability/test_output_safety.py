@@ -178,6 +178,33 @@ def test_bundle_folder_with_an_extra_user_file_is_not_replaced(previous: Path):
     assert snapshot(previous.parent) == before
 
 
+def test_a_spelling_stages_files_are_the_bundles_own(previous: Path):
+    """A bundle whose manifest has a spelling stage may be rebuilt over: its dictionaries, licence and
+    frequency list are files the manifest names, not user files (and one more file still is)."""
+    import json
+
+    from edge_sdk.bundle.io import sha256_path
+    from edge_sdk.bundle.staging import bundle_problem
+    from edge_sdk.spelling.speller import packaged_spelling
+
+    def ref(name: str, source: Path) -> dict:
+        shutil.copyfile(source, previous / name)
+        return {"file": name, "sha256": sha256_path(previous / name), "size_bytes": source.stat().st_size}
+
+    assets = packaged_spelling()
+    manifest = json.loads((previous / "manifest.json").read_text())
+    manifest["spelling"] = {
+        "type": "hunspell", "distance_weight": 4.0, "max_distance": 2, "max_distance_short": 1,
+        "known_count": 3, "min_letters": 3, "frequencies": ref("spelling-frequencies.tsv", assets / "frequencies.tsv"),
+        "dictionaries": [{"name": "en_US", "aff": ref("spelling-en_US.aff", assets / "en_US.aff"),
+                          "dic": ref("spelling-en_US.dic", assets / "en_US.dic"),
+                          "licence": ref("spelling-en_US-LICENSE.txt", assets / "LICENSE-en_US")}]}
+    (previous / "manifest.json").write_text(json.dumps(manifest))
+    assert bundle_problem(previous) is None
+    (previous / "spelling-en_GB.dic").write_text("mine\n")
+    assert "spelling-en_GB.dic" in (bundle_problem(previous) or "")
+
+
 def test_file_added_inside_a_core_ml_package_is_user_content(previous: Path):
     package = next(previous.glob("*.mlpackage"))
     (package / "my-notes.txt").write_text("mine\n")
