@@ -56,6 +56,22 @@ def default_bundle(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def spelling_bundle(tmp_path_factory: pytest.TempPathFactory):
+    """The shipped corrector with the spelling stage over the packaged assets (edge_sdk/assets/spelling: en_US
+    and en_GB, the corpus frequencies) and the default settings, ExecuTorch int8 only: what the native core's
+    spelling replay and ABI tests run."""
+    from edge_sdk.build import build_bundle
+    from edge_sdk.config import SpellingConfig, load_config
+    from edge_sdk.spelling.speller import packaged_spelling
+
+    config = load_config(None)
+    config.targets = {name: t for name, t in config.targets.items() if name == "executorch"}
+    config.targets["executorch"].quantization = ["int8"]
+    config.spelling = SpellingConfig(assets=packaged_spelling())
+    return build_bundle(config, tmp_path_factory.mktemp("spelling") / "grammar-corrector", log=lambda _m: None)
+
+
+@pytest.fixture(scope="session")
 def detector_bundle(tmp_path_factory: pytest.TempPathFactory):
     """A real ProFormer detector bundle (tiny config) for the classifier and cascade paths."""
     from edge_sdk.build import build_bundle

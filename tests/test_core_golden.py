@@ -56,10 +56,11 @@ def test_golden_inputs_are_many_deterministic_and_in_group_order(corrector):
 
 def test_golden_file_structure(golden, default_bundle):
     header, records = golden
-    assert header == {"golden": "edge-sdk-core", "version": 2, "bundle_digest": default_bundle.digest,
+    assert header == {"golden": "edge-sdk-core", "version": 3, "bundle_digest": default_bundle.digest,
                       "backend": "executorch", "quantization": "int8",
                       "max_source_len": default_bundle.manifest.generation.max_source_len,
-                      "min_edit_margin": default_bundle.manifest.generation.min_edit_margin, "inputs": 120}
+                      "min_edit_margin": default_bundle.manifest.generation.min_edit_margin, "spelling": False,
+                      "inputs": 120}
     assert len(records) == 120
     assert {r["group"] for r in records} == set(GROUPS)
     assert [r["id"] for r in records] == sorted(r["id"] for r in records)
@@ -197,3 +198,34 @@ def test_cli_run_json_gives_code_point_and_utf16_offsets_and_kinds(default_bundl
         s16, e16 = e["utf16"]
         assert utf16[2 * s16:2 * e16].decode("utf-16-le") == e["original"] and s16 > e["start"]
         assert e["kind"] == Edit(e["start"], e["end"], e["original"], e["replacement"]).kind
+
+
+def test_golden_records_the_spelling_stage(spelling_bundle, tmp_path: Path) -> None:
+    from edge_sdk.verify.core_golden import SPELLING, write_core_golden
+
+    out = tmp_path / "spelling.jsonl"
+    summary = write_core_golden(spelling_bundle, out, "executorch", "int8", groups={"spelling"})
+    lines = out.read_text(encoding="utf-8").splitlines()
+    header, records = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+    assert header["version"] == 3 and header["spelling"] is True
+    assert [r["text"] for r in records] == SPELLING and summary.spelling
+    sentences = [s for r in records for s in r["sentences"]]
+    assert all("spelled" in s for s in sentences)
+    changed = [s for s in sentences if s["spelled"] is not None]
+    assert summary.spelled == len(changed) >= 20
+    tokenizer = GrammarCorrector(spelling_bundle, "executorch", "int8").tokenizer
+    assert all(s["ids"] == tokenizer.encode(s["spelled"]) for s in changed)
+    # By the frequency list (really 612, real 628, early 577, ...: really is the only half-price slip;
+    # because 1810, recuse and bemuse absent): ln(613) - 2 beats ln(629) - 4.
+    assert records[0]["sentences"][0]["spelled"] == "I really like it because it is fun."
+    # Names inside a sentence, all capitals and pass-through spans stay as typed.
+    by_text = {r["text"]: r for r in records}
+    spelled = by_text["My freind Jonathon lives in Lodnon."]["sentences"][0]["spelled"]
+    assert spelled is not None and "Jonathon" in spelled and "Lodnon" in spelled
+    caps = by_text["The NASA team recieved an AWARD."]["sentences"][0]["spelled"] or ""
+    assert "NASA" in caps and "AWARD" in caps
+    assert by_text["This sentence is spelled correctly."]["sentences"][0]["spelled"] is None
+    # Without the stage: the same inputs, no `spelled` at all.
+    plain = write_core_golden(spelling_bundle, tmp_path / "plain.jsonl", "executorch", "int8", groups={"spelling"},
+                              spelling=False)
+    assert not plain.spelling and plain.spelled == 0

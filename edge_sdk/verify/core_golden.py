@@ -7,6 +7,11 @@ then one object per input (docs/text-handling.md, "Golden vectors for the native
 Version 2 adds the edit-confidence gate: the header's `min_edit_margin` (the threshold in effect, 0 for
 none), and with the gate on each sentence's `margins`, the decoder's per-step margins (None when nothing
 was decoded), which the core's replay compares to 1e-9. Readers of version 1 ignore both.
+
+Version 3 adds the spelling stage (docs/text-handling.md, "Spelling stage"): the header's `spelling` (whether
+the stage ran: the bundle has one and it was not switched off), and when it ran each sentence's `spelled`,
+the model input after the stage (SentenceTrace.spelled: None when the stage changed nothing), and the
+`spelling` group of learners' misspellings. Readers of version 2 ignore both fields.
 """
 
 from __future__ import annotations
@@ -30,8 +35,8 @@ from edge_sdk.generation.corrector import GrammarCorrector, SentenceTrace
 from edge_sdk.generation.source import InputError, check_text, normalize_text
 from edge_sdk.projection.golden import EDGE_CASES
 
-GOLDEN_NAME, GOLDEN_VERSION = "edge-sdk-core", 2
-GROUPS = ("empty", "unicode", "scripts", "paragraph", "long", "test_src", "test_tgt", "seed")
+GOLDEN_NAME, GOLDEN_VERSION = "edge-sdk-core", 3
+GROUPS = ("empty", "unicode", "scripts", "spelling", "paragraph", "long", "test_src", "test_tgt", "seed")
 MIN_INPUTS = 10_000
 PARAGRAPHS, LONG_SENTENCES = 1_600, 240
 _SEED = 20240611  # every generated input is a function of this and the packaged text files
@@ -56,6 +61,25 @@ SCRIPTS = [
     "My family 👨‍👩‍👧 live in a small city.", "I loves pizza 🍕 and the pasta 🍝.",
     "We was in 🇫🇷 for two week.", "He don't like 🐍 but he like 🐈.",
     "Ünïcödé text are hard for the computer.", "The Ωmega team win the games yesterday.",
+]
+# Learners' misspellings for the spelling stage, around what it must leave alone: a capitalised first
+# word (respelled, its capital kept), names inside a sentence, all capitals, apostrophes, a word split in
+# two, pass-through spans, other scripts, typographic apostrophes and quotes before the first word.
+SPELLING = [
+    "I realy like it becuse it is fun.", "Wich one do you want?", "I definately agree with you.",
+    "There are alot of people here.", "Please wait untill tomorrow.", "Becuse it rained, we stayed home.",
+    "Definately the best film this year.", "Alot of students came late.", "Untill now everything was fine.",
+    "Wich is better, this one or that one?", "My freind Jonathon lives in Lodnon.", "Mr Smitth said it was NASSA.",
+    "The NASA team recieved an AWARD.", "I dont know what to do.", "She doesnt like it, I beleive.",
+    "It's realy importent to study.", "O'Neill's house is beautifull.", "Teh weather is nice today.",
+    "Thier teacher was angry becuse of the noise.", "I will go tommorow with my familly.",
+    "We goed to the libary yesterday.", "It was a grate expirience for me.", "I can't wait to see you agian.",
+    "becuse i was late, i missed the bus.", "“Becuse” is not a word, he said.", "I’m realy tired tonight.",
+    "2 peple came to the meeting.", "Visit https://example.com for mor infomation.",
+    "My adress is anna@example.org, write me somtime.", "The cafe\u0301 was realy nice.",
+    "He studys at 東京 univercity.", "Its a well-knwon problem.", "I hav a questoin about the homework.",
+    "The begining of the story was boring.", "She is verry happy with her new job.",
+    "Wen will you arrive?", "I realy realy want to go.", "This sentence is spelled correctly.",
 ]
 # Mixed into paragraphs: typography and pass-through spans next to ordinary sentences.
 _DECORATIONS = [" 🙂", " 👍🏽", " (see https://example.com/a?b=1)", " Mail anna@example.org.", " #weekend",
@@ -139,6 +163,7 @@ def golden_inputs(tokenizer: object, max_source_len: int) -> list[GoldenInput]:
     inputs = [GoldenInput("empty", t) for t in EMPTY]
     inputs += [GoldenInput("unicode", t) for t in dict.fromkeys([*EDGE_CASES, *_hostile_texts()])]
     inputs += [GoldenInput("scripts", t) for t in SCRIPTS]
+    inputs += [GoldenInput("spelling", t) for t in SPELLING]
     inputs += [GoldenInput("paragraph", t) for t in _paragraphs(test_src, rng, PARAGRAPHS)]
     # A quarter over the bound: placeholders (numbers, names) make the model input shorter than the text.
     too_long = lambda t: len(tokenizer.encode(normalize_text(t))) > 1.25 * max_source_len  # noqa: E731
@@ -201,10 +226,11 @@ class _MarginRecorder:
 
 def golden_record(corrector: GrammarCorrector, index: int, item: GoldenInput) -> dict:
     """One input's record. With the gate on (corrector.min_edit_margin > 0), each sentence also gets the
-    decoder's margins (`margins`)."""
+    decoder's margins (`margins`); with the spelling stage, the model input after it (`spelled`)."""
     traces: list[SentenceTrace] = []
     margins: list[list[float] | None] = []  # per trace, with the gate on
     gated = corrector.min_edit_margin > 0.0
+    spelling = corrector.speller is not None
     recorder = _MarginRecorder(corrector.session)
 
     def trace(t: SentenceTrace) -> None:
@@ -231,7 +257,8 @@ def golden_record(corrector: GrammarCorrector, index: int, item: GoldenInput) ->
         "sentences": [{"utf8": [u8[t.start], u8[t.end]],
                        "model_input": t.model_input.text if t.model_input is not None else None,
                        "ids": t.ids, "tokens": t.tokens, "skipped": t.skipped,
-                       **({"margins": margins[k]} if gated else {})}
+                       **({"margins": margins[k]} if gated else {}),
+                       **({"spelled": t.spelled} if spelling else {})}
                       for k, t in enumerate(traces)],
         "correction": {
             "text": correction.text,
@@ -254,20 +281,23 @@ class GoldenSummary:
     backend: str
     quantization: str
     min_edit_margin: float = 0.0  # the edit-confidence gate's threshold the corrections were made with
+    spelling: bool = False  # the spelling stage ran in front of the model
+    spelled: int = 0  # sentences whose model input the spelling stage changed
 
 
 def write_core_golden(bundle: Bundle | Path, out: Path, backend: str = "executorch", quantization: str | None = "int8",
                       *, limit: int | None = None, groups: Collection[str] | None = None,
                       progress: Callable[[int, int], None] | None = None,
-                      min_edit_margin: float | None = None) -> GoldenSummary:
+                      min_edit_margin: float | None = None, spelling: bool = True) -> GoldenSummary:
     """Correct every golden input with `bundle`'s artifact and write the JSON lines to `out` atomically.
 
     `groups`: only the inputs of these groups (ids stay those of the full list), before `limit` applies.
     `progress(done, total)` is called after each input. `min_edit_margin` overrides the bundle's
-    edit-confidence gate (None: the manifest's); the header records the one in effect.
+    edit-confidence gate (None: the manifest's); the header records the one in effect. `spelling=False`
+    runs the model alone where the bundle has a spelling stage (the header records whether it ran).
     """
     bundle = bundle if isinstance(bundle, Bundle) else load_bundle(Path(bundle))
-    corrector = GrammarCorrector(bundle, backend, quantization, min_edit_margin)
+    corrector = GrammarCorrector(bundle, backend, quantization, min_edit_margin, spelling=spelling)
     gen = corrector.generation
     every = golden_inputs(corrector.tokenizer, gen.max_source_len)
     if groups is not None:
@@ -282,12 +312,13 @@ def write_core_golden(bundle: Bundle | Path, out: Path, backend: str = "executor
     header = {"golden": GOLDEN_NAME, "version": GOLDEN_VERSION, "bundle_digest": bundle.digest,
               "backend": corrector.artifact.backend, "quantization": corrector.artifact.quantization,
               "max_source_len": gen.max_source_len, "min_edit_margin": corrector.min_edit_margin,
-              "inputs": len(chosen)}
+              "spelling": corrector.speller is not None, "inputs": len(chosen)}
     lines = [json.dumps(header)]
-    sentences = edits = skipped = 0
+    sentences = edits = skipped = spelled = 0
     for done, (index, item) in enumerate(chosen, 1):
         record = golden_record(corrector, index, item)
         sentences += len(record["sentences"])
+        spelled += sum(s.get("spelled") is not None for s in record["sentences"])
         edits += len(record["correction"]["edits"])
         skipped += len(record["correction"]["skipped"])
         lines.append(json.dumps(record))  # ASCII: no U+2028 or U+0085 inside a line
@@ -295,4 +326,5 @@ def write_core_golden(bundle: Bundle | Path, out: Path, backend: str = "executor
             progress(done, len(chosen))
     write_bytes_atomic(Path(out), ("\n".join(lines) + "\n").encode("utf-8"))
     return GoldenSummary(len(chosen), sentences, edits, skipped, time.perf_counter() - started,
-                         corrector.artifact.backend, corrector.artifact.quantization, corrector.min_edit_margin)
+                         corrector.artifact.backend, corrector.artifact.quantization, corrector.min_edit_margin,
+                         corrector.speller is not None, spelled)

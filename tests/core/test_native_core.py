@@ -5,7 +5,8 @@
 - The golden replay: `edge-sdk golden` corrections from the Python runtime path, replayed through the
   C ABI in ExecuTorch; 0 mismatches for int8 and fp32. CI replays a representative subset; the full set
   (>= 10,000 inputs per quantization) is marked slow. With the edit-confidence gate on, the same edits
-  are dropped and the decoder margins agree to 1e-9.
+  are dropped and the decoder margins agree to 1e-9. With a bundle that has a spelling stage, each
+  sentence's respelled model input agrees too, and so do the corrections made around it.
 - Classifier, cascade and bundle refusals through the C ABI (ctypes), compared with Python directly.
 """
 
@@ -26,6 +27,8 @@ CI_LIMIT = 300
 # The edit-confidence gate's replay: a threshold that drops some of the shipped model's edits, on the
 # groups where it makes them (sentences with errors, paragraphs, other scripts).
 GATE_THRESHOLD, GATE_LIMIT, GATE_GROUPS = 0.5, 150, {"scripts", "paragraph", "test_src"}
+# The spelling stage's replay: every learner misspelling, and sentences from the groups around them.
+SPELLING_LIMIT, SPELLING_GROUPS = 240, {"spelling", "scripts", "paragraph", "test_src", "unicode"}
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +46,9 @@ def projection_golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_ctest_suites(core_build: Path, default_bundle, projection_golden: Path) -> None:
+def test_ctest_suites(core_build: Path, default_bundle, spelling_bundle, projection_golden: Path) -> None:
     env = {**os.environ, "EDGE_SDK_TEST_BUNDLE": str(default_bundle.root),
+           "EDGE_SDK_TEST_SPELLING_BUNDLE": str(spelling_bundle.root),
            "EDGE_SDK_PROJECTION_GOLDEN": str(projection_golden)}
     result = subprocess.run([ctest(), "--test-dir", str(core_build), "--output-on-failure", "-j2"], env=env,
                             capture_output=True, text=True, timeout=900, check=False)
@@ -67,6 +71,8 @@ def _replay(core_build: Path, bundle, tmp_path: Path, quantization: str, limit: 
     counts = json.loads(report.read_text())[str(golden)]
     assert counts["inputs"] == summary.inputs
     assert counts["min_edit_margin"] == summary.min_edit_margin
+    assert counts["spelling"] == summary.spelling
+    assert counts["spelled"]["changed"] == summary.spelled
     counts["golden_edits"] = summary.edits
     print(f"replay {quantization}: {json.dumps(counts)}")
     return counts
@@ -96,11 +102,36 @@ def test_golden_replay_subset_with_the_edit_confidence_gate(core_build: Path, de
     assert counts["margins"]["largest_difference"] <= 1e-9
 
 
+def test_golden_replay_with_the_spelling_stage(core_build: Path, spelling_bundle, tmp_path: Path) -> None:
+    counts = _replay(core_build, spelling_bundle, tmp_path, "int8", SPELLING_LIMIT, groups=SPELLING_GROUPS)
+    assert counts["spelling"] is True
+    # The stage really rewrote model inputs (Python's trace), and the core rewrote the same ones the same way.
+    assert counts["spelled"]["changed"] >= 30, counts["spelled"]
+    assert counts["spelled"]["sentences"] > counts["spelled"]["changed"]
+    assert counts["spelled"]["mismatches"] == 0
+    assert counts["correction_mismatches"] == counts["ids_mismatches"] == counts["normalized_mismatches"] == 0
+    assert "spelling" in counts["groups"] and counts["groups"]["spelling"]["inputs"] == 38
+
+
+def test_golden_replay_with_the_spelling_stage_switched_off(core_build: Path, spelling_bundle, tmp_path: Path) -> None:
+    counts = _replay(core_build, spelling_bundle, tmp_path, "int8", 60, groups={"spelling"}, spelling=False)
+    assert counts["spelling"] is False and counts["spelled"]["sentences"] == 0
+    assert counts["correction_mismatches"] == counts["ids_mismatches"] == 0
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("quantization", ["int8", "fp32"])
 def test_golden_replay_full(core_build: Path, default_bundle, tmp_path: Path, quantization: str) -> None:
     counts = _replay(core_build, default_bundle, tmp_path, quantization, None)
     assert counts["inputs"] >= 10_000
+    assert counts["correction_mismatches"] == counts["ids_mismatches"] == counts["normalized_mismatches"] == 0
+
+
+@pytest.mark.slow
+def test_golden_replay_full_with_the_spelling_stage(core_build: Path, spelling_bundle, tmp_path: Path) -> None:
+    counts = _replay(core_build, spelling_bundle, tmp_path, "int8", None)
+    assert counts["inputs"] >= 10_000 and counts["spelling"] is True
+    assert counts["spelled"]["mismatches"] == 0 and counts["spelled"]["changed"] > 0
     assert counts["correction_mismatches"] == counts["ids_mismatches"] == counts["normalized_mismatches"] == 0
 
 

@@ -21,8 +21,8 @@ SWIFT_CHROOT = PACKAGE / "tools" / "swift-chroot"
 CORE_BUILD = ROOT / "build" / "core"
 # Inside the repository (mounted in the chroot) and git-ignored: incremental between runs.
 SCRATCH = ROOT / "build" / "swift"
-# The core's Debian (bookworm) libraries that trixie has under other sonames (utf8proc, mbedTLS,
-# SentencePiece): copied here and found through the rpath, as an app ships its own copies.
+# The core's Debian (bookworm) libraries that trixie has under other sonames or not installed (utf8proc,
+# mbedTLS, SentencePiece, Hunspell): copied here and found through the rpath, as an app ships its own copies.
 HOST_LIBS = SCRATCH / "host-libs"
 
 

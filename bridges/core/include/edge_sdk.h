@@ -215,6 +215,16 @@ EDGE_SDK_API edge_sdk_status edge_sdk_corrector_set_min_edit_margin(edge_sdk_cor
                                                                     double min_edit_margin);
 /* The threshold in effect (0.0 for NULL). Same threading as edge_sdk_corrector_set_min_edit_margin. */
 EDGE_SDK_API double edge_sdk_corrector_min_edit_margin(const edge_sdk_corrector *corrector);
+/* The spelling stage (docs/text-handling.md, "Spelling stage"): Hunspell in front of the model, from the
+ * bundle's `spelling` manifest section. A corrector starts with it on where the bundle has one; `enabled`
+ * 0 runs the model alone (to measure the stage, or an app's "no spelling" setting), non-zero runs it again.
+ * On a bundle without a spelling stage, enabling it changes nothing (the getter stays 0). For this
+ * corrector only, cascades using it included. NOT thread-safe per corrector: not during a correct() call
+ * on it. */
+EDGE_SDK_API edge_sdk_status edge_sdk_corrector_set_spelling(edge_sdk_corrector *corrector, int enabled);
+/* 1 when the spelling stage runs in front of the model (the bundle has one and it is on), else 0 (NULL
+ * too). Same threading as edge_sdk_corrector_set_spelling. */
+EDGE_SDK_API int edge_sdk_corrector_spelling(const edge_sdk_corrector *corrector);
 EDGE_SDK_API void edge_sdk_corrector_free(edge_sdk_corrector *corrector);
 
 /* ---------------------------------------------------------------------------------------------- */

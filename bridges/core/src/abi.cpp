@@ -301,6 +301,17 @@ double edge_sdk_corrector_min_edit_margin(const edge_sdk_corrector *corrector) {
     return corrector == nullptr ? 0.0 : corrector->corrector->min_edit_margin();
 }
 
+edge_sdk_status edge_sdk_corrector_set_spelling(edge_sdk_corrector *corrector, int enabled) {
+    return guarded([&] {
+        require(corrector, "corrector");
+        corrector->corrector->set_spelling(enabled != 0);
+    });
+}
+
+int edge_sdk_corrector_spelling(const edge_sdk_corrector *corrector) {
+    return corrector != nullptr && corrector->corrector->spelling() ? 1 : 0;
+}
+
 void edge_sdk_corrector_free(edge_sdk_corrector *corrector) { delete corrector; }
 
 const char *edge_sdk_correction_text(const edge_sdk_correction *c, size_t *len) {

@@ -1,5 +1,6 @@
 // The corrector's pipeline, step for step the Python reference's (edge_sdk/generation/corrector.py):
-// sentences, pass-through spans, model input, greedy decode, guard, edits (docs/text-handling.md).
+// sentences, pass-through spans, model input, spelling stage, greedy decode, guard, edits
+// (docs/text-handling.md).
 #include "corrector.h"
 
 #include <algorithm>
@@ -58,6 +59,7 @@ Corrector::Corrector(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runne
     : bundle_(std::move(bundle)), runner_(std::move(runner)) {
     corrector_tokenizer(bundle_->manifest());
     tokenizer_ = load_tokenizer(*bundle_);
+    speller_ = bundle_speller(*bundle_);
     generation_ = *bundle_->manifest().generation;
     min_edit_margin_ = generation_.min_edit_margin;
 }
@@ -67,6 +69,50 @@ void Corrector::set_min_edit_margin(double threshold) {
         throw std::invalid_argument("min_edit_margin must be in [0, 1), got " + python::py_float(threshold));
     }
     min_edit_margin_ = threshold;
+}
+
+SpelledInput Corrector::spelled(const ModelInput &source) const {
+    SpelledInput out{source.text, word_texts(source.words)};
+    if (!spelling()) {
+        return out;
+    }
+    // The sentence starts at its first word that is no placeholder and starts with a letter or digit, so a
+    // capitalised first word after a quote mark is respelled, a capitalised word later is a name.
+    size_t first = source.words.size();
+    for (size_t i = 0; i < source.words.size() && first == source.words.size(); ++i) {
+        if (!source.words[i].protected_span && is_alnum(source.words[i].text[0])) {
+            first = i;
+        }
+    }
+    Text text;
+    size_t at = 0;
+    bool changed = false;
+    for (size_t i = 0; i < source.words.size(); ++i) {
+        const Word &w = source.words[i];
+        if (w.protected_span) {
+            continue;
+        }
+        const auto fixed = speller_->correction(w.text, i == first);
+        if (fixed) {
+            text.append(source.text, at, w.start - at).append(*fixed);
+            at = w.end;
+            out.words[i] = *fixed;
+            changed = true;
+        }
+    }
+    if (!changed) {
+        return out;
+    }
+    out.text = text.append(source.text, at, Text::npos);
+    // A respelling may be two words (alot -> a lot): the guard counts the model's input words.
+    std::vector<Text> split;
+    for (const Text &w : out.words) {
+        for (const Word &y : words(w)) {
+            split.push_back(y.text);
+        }
+    }
+    out.words = std::move(split);
+    return out;
 }
 
 DecodeResult Corrector::greedy_decode(const std::vector<int64_t> &source, bool keep_margins) {
@@ -124,7 +170,8 @@ std::optional<std::string> Corrector::correct_sentence(const Text &text, size_t 
     if (source.text.size() > bound * tokenizer_->max_piece_chars()) {
         return std::string("too_long");
     }
-    const std::vector<int> ids = tokenizer_->encode(source.text);
+    const SpelledInput model = spelled(source);
+    const std::vector<int> ids = tokenizer_->encode(model.text);
     if (ids.size() + 1 > bound) {
         return std::string("too_long");
     }
@@ -134,7 +181,7 @@ std::optional<std::string> Corrector::correct_sentence(const Text &text, size_t 
     const DecodeResult decoded = greedy_decode(src, gated);
     const bool reached_end = !decoded.tokens.empty() && decoded.tokens.back() == generation_.eos_id;
     const Text output = tokenizer_->decode(decoded.tokens);
-    auto reason = garbled(ids.size() + 1, decoded.tokens.size(), reached_end, word_texts(source.words),
+    auto reason = garbled(ids.size() + 1, decoded.tokens.size(), reached_end, model.words,
                           word_texts(words(output)), output, alphabet, source.placeholder, source.placeholders());
     if (reason) {
         return reason;

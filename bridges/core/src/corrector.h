@@ -10,7 +10,9 @@
 
 #include "bundle.h"
 #include "edits.h"
+#include "model_input.h"
 #include "runner.h"
+#include "speller.h"
 #include "tokenizer.h"
 
 namespace edge_sdk {
@@ -20,6 +22,12 @@ constexpr size_t MAX_TEXT_CHARS = 100000;
 // Throws InputError for more than MAX_TEXT_CHARS code points (same message as Python's check_text).
 void check_text_length(const Text &text);
 
+// A sentence's model input after the spelling stage (corrector.py's SessionCorrector._spelled).
+struct SpelledInput {
+    Text text;                // what the tokenizer encodes
+    std::vector<Text> words;  // its words, a respelling of two words counted as two
+};
+
 struct DecodeResult {
     std::vector<int> tokens;     // generated ids, </s> included when reached
     std::vector<double> margins;  // per step (</s> included): p(best) - p(second), with keep_margins
@@ -27,7 +35,8 @@ struct DecodeResult {
 
 class Corrector {
 public:
-    // Throws WrongModelError for a bundle that is not a corrector.
+    // Throws WrongModelError for a bundle that is not a corrector, BundleError for a spelling stage whose
+    // files do not load (bundle_speller).
     Corrector(std::shared_ptr<const Bundle> bundle, std::unique_ptr<Runner> runner);
     // The tokenizer spec of a corrector manifest, or WrongModelError: callers that must size a runner
     // before constructing ask this first.
@@ -42,6 +51,13 @@ public:
     // std::invalid_argument for a value outside [0, 1) (NaN included), leaving the threshold as it was.
     double min_edit_margin() const { return min_edit_margin_; }
     void set_min_edit_margin(double threshold);
+    // The spelling stage (docs/text-handling.md, "Spelling stage"): on by default where the bundle has one;
+    // off runs the model alone (Python's GrammarCorrector(spelling=False)). `spelling()`: whether it runs.
+    bool spelling() const { return speller_ != nullptr && spelling_; }
+    void set_spelling(bool enabled) { spelling_ = enabled; }
+    // The model input `source` becomes with the stage (unchanged when it does not run); edits are still
+    // aligned against `source`, what the user typed.
+    SpelledInput spelled(const ModelInput &source) const;
     const Tokenizer &tokenizer() const { return *tokenizer_; }
     const Bundle &bundle() const { return *bundle_; }
 
@@ -52,6 +68,8 @@ private:
     std::shared_ptr<const Bundle> bundle_;
     std::unique_ptr<Runner> runner_;
     std::unique_ptr<Tokenizer> tokenizer_;
+    std::unique_ptr<Speller> speller_;  // nullptr: the bundle has no spelling stage
+    bool spelling_ = true;
     GenerationSettings generation_;
     std::vector<float> logits_;
     double min_edit_margin_ = 0.0;

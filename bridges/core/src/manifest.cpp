@@ -9,7 +9,7 @@
 //    supported ...";
 //  - "not valid JSON (...)": python_json's reasons (python_compat.h);
 //  - the manifest model's own validator messages (manifest.py: file names, "cannot list itself", "at
-//    least one artifact", "exactly one of tokenizer or projection", the generation/labels rules, the
+//    least one artifact", "exactly one of tokenizer or projection", the generation/spelling/labels rules, the
 //    token and projection problems, "listed more than once"), with Python's repr of values;
 //  - the pydantic messages for missing fields, extra fields, wrong types, patterns, bounds, literals,
 //    tuples, lists and dictionaries ("Field required", "Extra inputs are not permitted", "Input should
@@ -164,6 +164,16 @@ std::optional<long long> v_int_ge(const Json *j, const std::string &loc, long lo
     return v;
 }
 
+// Field(ge=.., le=..) on an int: pydantic's messages.
+std::optional<long long> v_int_between(const Json *j, const std::string &loc, long long ge, long long le, Problems &p) {
+    const auto v = v_int_ge(j, loc, ge, p);
+    if (v && *v > le) {
+        p.add(loc, "Input should be less than or equal to " + std::to_string(le));
+        return std::nullopt;
+    }
+    return v;
+}
+
 std::optional<std::string> v_str(const Json *j, const std::string &loc, Problems &p) {
     if (j->is_string()) return j->get<std::string>();
     p.add(loc, "Input should be a valid string");
@@ -263,6 +273,22 @@ std::optional<double> v_unit_interval(const Json *j, const std::string &loc, Pro
         p.add(loc, "Input should be greater than or equal to 0");
     } else if (*v >= 1.0) {
         p.add(loc, "Input should be less than 1");
+    } else {
+        return v;
+    }
+    return std::nullopt;
+}
+
+// Field(gt=0.0, le=100.0, allow_inf_nan=False): pydantic's checks in its order, with its messages.
+std::optional<double> v_positive_weight(const Json *j, const std::string &loc, Problems &p) {
+    const auto v = v_float_value(j, loc, p);
+    if (!v) return std::nullopt;
+    if (!std::isfinite(*v)) {
+        p.add(loc, "Input should be a finite number");
+    } else if (*v <= 0.0) {
+        p.add(loc, "Input should be greater than 0");
+    } else if (*v > 100.0) {
+        p.add(loc, "Input should be less than or equal to 100");
     } else {
         return v;
     }
@@ -487,6 +513,60 @@ std::optional<GenerationSettings> v_generation(const Json *j, const std::string 
     return p.count() == before ? std::optional<GenerationSettings>(g) : std::nullopt;
 }
 
+// SpellingDictionary.name's pattern ^[A-Za-z][A-Za-z_-]*$ (e.g. en_US).
+bool dictionary_name(const std::string &s) {
+    const auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+    return !s.empty() && letter(s[0]) &&
+           std::all_of(s.begin() + 1, s.end(), [&](char c) { return letter(c) || c == '_' || c == '-'; });
+}
+
+std::optional<SpellingDictionary> v_dictionary(const Json *j, const std::string &loc, Problems &p) {
+    const size_t before = p.count();
+    Model m(*j, loc, "SpellingDictionary", p);
+    if (!m.ok()) return std::nullopt;
+    SpellingDictionary d;
+    if (const Json *v = m.get("name")) {
+        if (const auto s = v_str(v, m.loc("name"), p)) {
+            if (dictionary_name(*s)) {
+                d.name = *s;
+            } else {
+                p.add(m.loc("name"), "String should match pattern '^[A-Za-z][A-Za-z_-]*$'");
+            }
+        }
+    }
+    if (const Json *v = m.get("aff")) set_if(v_fileref(v, m.loc("aff"), p), d.aff);
+    if (const Json *v = m.get("dic")) set_if(v_fileref(v, m.loc("dic"), p), d.dic);
+    if (const Json *v = m.get("licence")) set_if(v_fileref(v, m.loc("licence"), p), d.licence);
+    m.finish();
+    return p.count() == before ? std::optional<SpellingDictionary>(std::move(d)) : std::nullopt;
+}
+
+std::optional<SpellingStage> v_spelling(const Json *j, const std::string &loc, Problems &p) {
+    const size_t before = p.count();
+    Model m(*j, loc, "SpellingStage", p);
+    if (!m.ok()) return std::nullopt;
+    SpellingStage s;
+    if (const Json *v = m.get("type", false)) v_literal(v, m.loc("type"), {"hunspell"}, p);
+    if (const Json *v = m.get("dictionaries"); v && v_list(v, m.loc("dictionaries"), p)) {
+        const size_t items = p.count();
+        for (size_t i = 0; i < v->size(); ++i)
+            if (auto d = v_dictionary(&(*v)[i], at(m.loc("dictionaries"), i), p)) s.dictionaries.push_back(std::move(*d));
+        // Field(min_length=1): checked on the validated list, so only when its items passed.
+        if (p.count() == items && v->empty())
+            p.add(m.loc("dictionaries"), "List should have at least 1 item after validation, not 0");
+    }
+    if (const Json *v = m.get("frequencies")) set_if(v_fileref(v, m.loc("frequencies"), p), s.frequencies);
+    if (const Json *v = m.get("distance_weight"))
+        set_if(v_positive_weight(v, m.loc("distance_weight"), p), s.distance_weight);
+    if (const Json *v = m.get("max_distance")) set_if(v_int_between(v, m.loc("max_distance"), 1, 3, p), s.max_distance);
+    if (const Json *v = m.get("max_distance_short"))
+        set_if(v_int_between(v, m.loc("max_distance_short"), 0, 3, p), s.max_distance_short);
+    if (const Json *v = m.get("known_count")) set_if(v_int_ge(v, m.loc("known_count"), 1, p), s.known_count);
+    if (const Json *v = m.get("min_letters")) set_if(v_int_between(v, m.loc("min_letters"), 1, 10, p), s.min_letters);
+    m.finish();
+    return p.count() == before ? std::optional<SpellingStage>(std::move(s)) : std::nullopt;
+}
+
 void v_provenance(const Json *j, const std::string &loc, Problems &p) {
     Model m(*j, loc, "Provenance", p);
     if (!m.ok()) return;
@@ -512,6 +592,8 @@ std::optional<std::string> model_rules(const Manifest &m, const Json &arch) {
     if (m.tokenizer.has_value() == m.projection.has_value())
         return std::string("a manifest has exactly one of tokenizer or projection");
     if (m.tokenizer && !m.generation) return std::string("a tokenizer-input (seq2seq) manifest needs generation settings");
+    if (m.spelling && !m.generation)
+        return std::string("a spelling stage belongs to a corrector (a manifest with generation settings)");
     if (m.projection && (!m.labels || m.labels->empty())) return std::string("a classification manifest needs labels");
     std::vector<std::string> problems;
     auto arch_get = [&](const char *name) -> const Json * {
@@ -618,6 +700,7 @@ Manifest validate_manifest(const Json &raw, Problems &p) {
         out.projection = v_projection(v, "projection", p);
     if (const Json *v = m.get("generation", false); v && !v->is_null())
         out.generation = v_generation(v, "generation", p);
+    if (const Json *v = m.get("spelling", false); v && !v->is_null()) out.spelling = v_spelling(v, "spelling", p);
     if (const Json *v = m.get("labels", false); v && !v->is_null() && v_list(v, "labels", p)) {
         std::vector<std::string> labels;
         for (size_t i = 0; i < v->size(); ++i) set_if(v_str(&(*v)[i], at("labels", i), p), labels.emplace_back());
@@ -650,6 +733,11 @@ std::vector<const FileRef *> Manifest::files() const {
     std::vector<const FileRef *> out;
     if (tokenizer) out.push_back(&*tokenizer);
     if (projection) out.push_back(&*projection);
+    if (spelling) {
+        for (const SpellingDictionary &d : spelling->dictionaries)
+            for (const FileRef *ref : {&d.aff, &d.dic, &d.licence}) out.push_back(ref);
+        out.push_back(&spelling->frequencies);
+    }
     out.push_back(&golden);
     for (const Artifact &a : artifacts) out.push_back(&a);
     return out;

@@ -41,6 +41,19 @@ struct GenerationSettings {
     double min_edit_margin = 0.0;
 };
 
+// The dictionary spelling stage in front of the model (docs/text-handling.md, "Spelling stage").
+struct SpellingDictionary {
+    std::string name;
+    FileRef aff, dic, licence;
+};
+
+struct SpellingStage {
+    std::vector<SpellingDictionary> dictionaries;  // the first proposes spellings; any one accepts a word
+    FileRef frequencies;                           // word<TAB>count lines, lower-case words
+    double distance_weight = 4.0;
+    long long max_distance = 2, max_distance_short = 1, known_count = 3, min_letters = 3;
+};
+
 struct Manifest {
     int schema_version = 0;
     std::string name, version, family, task;
@@ -48,11 +61,14 @@ struct Manifest {
     std::optional<TokenizerSpec> tokenizer;
     std::optional<ProjectionSpec> projection;
     std::optional<GenerationSettings> generation;
+    std::optional<SpellingStage> spelling;
     std::optional<std::vector<std::string>> labels;
     std::vector<Artifact> artifacts;
     FileRef golden;
 
-    std::vector<const FileRef *> files() const;  // input asset, golden, artifacts (manifest.py's order)
+    // Input asset, the spelling stage's (per dictionary aff, dic, licence; then frequencies), golden, artifacts
+    // (manifest.py's order).
+    std::vector<const FileRef *> files() const;
     // Manifest.artifact(backend, quantization) of manifest.py: the first match; throws NotFoundError
     // "bundle has no executorch/int8 artifact (it has: executorch/fp32, tflite/int8)".
     const Artifact &artifact(const std::string &backend, const std::optional<std::string> &quantization) const;

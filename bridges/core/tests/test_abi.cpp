@@ -154,6 +154,9 @@ TEST(AbiStatic, NullArgumentsAreErrorsNotCrashes) {
     EXPECT_EQ(edge_sdk_corrector_set_min_edit_margin(nullptr, 0.5), EDGE_SDK_ERR_INVALID_ARGUMENT);
     EXPECT_STREQ(edge_sdk_last_error(), "corrector must not be NULL");
     EXPECT_EQ(edge_sdk_corrector_min_edit_margin(nullptr), 0.0);
+    EXPECT_EQ(edge_sdk_corrector_set_spelling(nullptr, 1), EDGE_SDK_ERR_INVALID_ARGUMENT);
+    EXPECT_STREQ(edge_sdk_last_error(), "corrector must not be NULL");
+    EXPECT_EQ(edge_sdk_corrector_spelling(nullptr), 0);
 }
 
 TEST(AbiStatic, MissingFolderIsABundleError) {
@@ -288,6 +291,46 @@ TEST_F(Abi, MinEditMarginStartsAtTheBundlesAndOverridesIt) {
     EXPECT_STREQ(edge_sdk_last_error(), "min_edit_margin 1.0 is not a margin in [0, 1) (0 keeps every edit)");
     // The suite's corrector, opened from the same bundle, is untouched.
     EXPECT_EQ(edge_sdk_corrector_min_edit_margin(corrector_.corrector), bundled);
+}
+
+TEST_F(Abi, SpellingSwitchOnABundleWithoutAStage) {
+    // The default bundle writes "spelling": null: nothing to switch on, and asking is no error.
+    EXPECT_EQ(edge_sdk_corrector_spelling(corrector_.corrector), 0);
+    const std::string text = "I has a apple, becuse I realy like it.";
+    const std::string before = correct(corrector_.corrector, text);
+    ASSERT_EQ(edge_sdk_corrector_set_spelling(corrector_.corrector, 1), EDGE_SDK_OK) << edge_sdk_last_error();
+    EXPECT_EQ(edge_sdk_corrector_spelling(corrector_.corrector), 0);
+    EXPECT_EQ(correct(corrector_.corrector, text), before);
+    ASSERT_EQ(edge_sdk_corrector_set_spelling(corrector_.corrector, 0), EDGE_SDK_OK);
+    EXPECT_EQ(correct(corrector_.corrector, text), before);
+}
+
+// The default corrector with the spelling stage over the packaged dictionaries (EDGE_SDK_TEST_SPELLING_BUNDLE,
+// tests/conftest.py's spelling_bundle). Hunspell proposes because (and recuse, bemuse: counted less) for
+// becuse and really (and relay, real, ...: further as learners' slips) for realy; the model then sees
+// the respelled sentence, and the edits are still against what was typed.
+TEST(AbiSpelling, TheBundlesStageRunsAndSwitchesOff) {
+    const char *path = std::getenv("EDGE_SDK_TEST_SPELLING_BUNDLE");
+    ASSERT_NE(path, nullptr) << "set EDGE_SDK_TEST_SPELLING_BUNDLE to a corrector bundle with a spelling stage "
+                                "(tests/core/test_native_core.py does)";
+    BundleHandle bundle;
+    ASSERT_EQ(edge_sdk_bundle_open(path, nullptr, &bundle.bundle), EDGE_SDK_OK) << edge_sdk_last_error();
+    CorrectorHandle corrector;
+    edge_sdk_model_options o = edge_sdk_model_default_options();
+    o.quantization = "int8";
+    ASSERT_EQ(edge_sdk_corrector_open(bundle.bundle, &o, &corrector.corrector), EDGE_SDK_OK) << edge_sdk_last_error();
+    EXPECT_EQ(edge_sdk_corrector_spelling(corrector.corrector), 1);
+    const std::string text = "I realy like it becuse it is fun.";
+    const auto spelled = edit_list(corrector.corrector, text);
+    EXPECT_NE(std::find(spelled.begin(), spelled.end(), "2,7:really"), spelled.end()) << ::testing::PrintToString(spelled);
+    EXPECT_NE(std::find(spelled.begin(), spelled.end(), "16,22:because"), spelled.end())
+        << ::testing::PrintToString(spelled);
+    ASSERT_EQ(edge_sdk_corrector_set_spelling(corrector.corrector, 0), EDGE_SDK_OK);
+    EXPECT_EQ(edge_sdk_corrector_spelling(corrector.corrector), 0);
+    edit_list(corrector.corrector, text);  // the model alone: whatever it makes of the typed words
+    ASSERT_EQ(edge_sdk_corrector_set_spelling(corrector.corrector, 7), EDGE_SDK_OK);  // any non-zero is on
+    EXPECT_EQ(edge_sdk_corrector_spelling(corrector.corrector), 1);
+    EXPECT_EQ(edit_list(corrector.corrector, text), spelled);
 }
 
 TEST_F(Abi, TooLongTextIsRefusedAndTheLimitItselfIsAccepted) {

@@ -508,6 +508,179 @@ TEST_F(BundleTest, GenerationMinEditMargin) {
     }
 }
 
+// A spelling section (manifest.py's SpellingStage) over the files make_spelling writes; digests from sha256sum.
+const std::string kSpelling = R"JSON("spelling": {
+  "type": "hunspell",
+  "dictionaries": [
+   {"name": "en_US",
+    "aff": {"file": "spelling-en_US.aff", "sha256": "543b4bb6a59be2120f339bc9963f7a5917a919a90c1d47a5a72fdaa88cb71bb2", "size_bytes": 3},
+    "dic": {"file": "spelling-en_US.dic", "sha256": "f6f8057c7a9964f94fdd4a62ba70ff351ecb7411952760f549d8897b9c4fb201", "size_bytes": 3},
+    "licence": {"file": "spelling-en_US-LICENSE.txt", "sha256": "49cb34e27fc75301ab83ddc594153cbc93ba4f3efdbd8fb09545b725cf742301", "size_bytes": 3}}
+  ],
+  "frequencies": {"file": "spelling-frequencies.tsv", "sha256": "d762b7867ae83f55a9fc378812a523e59d18155614f3f307437e6bdf917c160f", "size_bytes": 4},
+  "distance_weight": 4.0,
+  "max_distance": 2,
+  "max_distance_short": 1,
+  "known_count": 3,
+  "min_letters": 3
+ },
+ "artifacts")JSON";
+
+class SpellingBundleTest : public BundleTest {
+protected:
+    void make_spelling() {
+        make_bundle();
+        const fs::path r = root_;
+        write(r / "spelling-en_US.aff", "aff");
+        write(r / "spelling-en_US.dic", "dic");
+        write(r / "spelling-en_US-LICENSE.txt", "lic");
+        write(r / "spelling-frequencies.tsv", "freq");
+        spell("", "");
+    }
+    // The spelling section with `from` replaced by `to` (nothing replaced for an empty `from`).
+    void spell(const std::string &from, const std::string &to) {
+        const std::string section = from.empty() ? kSpelling : replaced(kSpelling, from, to);
+        edit_manifest(" \"artifacts\"", " " + section);
+    }
+};
+
+TEST_F(SpellingBundleTest, ASpellingStageOpensAndItsFilesAreTheBundles) {
+    make_spelling();
+    const auto bundle = Bundle::open(root_);
+    const edge_sdk::Manifest &m = bundle->manifest();
+    ASSERT_TRUE(m.spelling.has_value());
+    ASSERT_EQ(m.spelling->dictionaries.size(), 1u);
+    EXPECT_EQ(m.spelling->dictionaries[0].name, "en_US");
+    EXPECT_EQ(bundle->path(m.spelling->dictionaries[0].aff), root_ + "/spelling-en_US.aff");
+    EXPECT_EQ(m.spelling->dictionaries[0].dic.file, "spelling-en_US.dic");
+    EXPECT_EQ(m.spelling->frequencies.size_bytes, 4u);
+    EXPECT_EQ(m.spelling->distance_weight, 4.0);
+    EXPECT_EQ(m.spelling->max_distance, 2);
+    EXPECT_EQ(m.spelling->max_distance_short, 1);
+    EXPECT_EQ(m.spelling->known_count, 3);
+    EXPECT_EQ(m.spelling->min_letters, 3);
+    std::vector<std::string> files;
+    for (const edge_sdk::FileRef *ref : m.files()) files.push_back(ref->file);
+    // manifest.py's files(): input asset, the spelling stage's, golden, artifacts.
+    EXPECT_EQ(files, (std::vector<std::string>{"tokenizer.model", "spelling-en_US.aff", "spelling-en_US.dic",
+                                               "spelling-en_US-LICENSE.txt", "spelling-frequencies.tsv",
+                                               "golden.safetensors", "model.pte", "model.mlpackage",
+                                               "model-int8.tflite"}));
+    // "type" has a default; numeric strings are pydantic's lax numbers.
+    spell("\"type\": \"hunspell\",", "");
+    EXPECT_EQ(refusal(), "(opened)");
+    spell("\"distance_weight\": 4.0", "\"distance_weight\": \"2.5\"");
+    EXPECT_EQ(Bundle::open(root_)->manifest().spelling->distance_weight, 2.5);
+    spell("\"distance_weight\": 4.0", "\"distance_weight\": 100");
+    EXPECT_EQ(Bundle::open(root_)->manifest().spelling->distance_weight, 100.0);
+    spell("\"known_count\": 3", "\"known_count\": \"7\"");
+    EXPECT_EQ(Bundle::open(root_)->manifest().spelling->known_count, 7);
+}
+
+TEST_F(SpellingBundleTest, NullIsNoStage) {
+    make_bundle();
+    edit_manifest(" \"artifacts\"", " \"spelling\": null,\n \"artifacts\"");  // what every build without one writes
+    EXPECT_FALSE(Bundle::open(root_)->manifest().spelling.has_value());
+    make_bundle();
+    EXPECT_FALSE(Bundle::open(root_)->manifest().spelling.has_value());  // absent: the same
+}
+
+TEST_F(SpellingBundleTest, ItsFilesAreChecked) {
+    make_spelling();
+    fs::remove(root_ + "/spelling-en_US.dic");
+    EXPECT_EQ(refusal(), "bundle file missing: spelling-en_US.dic");
+    write(root_ + "/spelling-en_US.dic", "dix");
+    EXPECT_EQ(refusal(), "spelling-en_US.dic: sha256 does not match the manifest: the file was modified");
+    write(root_ + "/spelling-en_US.dic", "dic");
+    write(root_ + "/spelling-frequencies.tsv", "freq\n");
+    EXPECT_EQ(refusal(), "spelling-frequencies.tsv: size 5 bytes, manifest says 4: the file was modified or truncated");
+    write(root_ + "/spelling-frequencies.tsv", "freq");
+    write(base_ / "outside.txt", "lic");
+    fs::remove(root_ + "/spelling-en_US-LICENSE.txt");
+    fs::create_symlink(base_ / "outside.txt", root_ + "/spelling-en_US-LICENSE.txt");
+    EXPECT_EQ(refusal(unverified()), "spelling-en_US-LICENSE.txt is a symbolic link: a bundle holds only regular files "
+                                     "and folders, never links (they can point outside it)");
+}
+
+TEST_F(SpellingBundleTest, Refusals) {
+    make_spelling();
+    // Python's load_bundle on the same manifests.
+    const std::string where = "{R}/manifest.json: invalid manifest: spelling.";
+    const std::pair<std::pair<std::string, std::string>, std::string> cases[] = {
+        {{"\"min_letters\": 3", "\"min_letters\": 3, \"colour\": 1"}, "colour: Extra inputs are not permitted"},
+        {{"\"type\": \"hunspell\"", "\"type\": \"aspell\""}, "type: Input should be 'hunspell'"},
+        {{"\"type\": \"hunspell\"", "\"type\": null"}, "type: Input should be 'hunspell'"},
+        {{"\"known_count\": 3,", ""}, "known_count: Field required"},
+        {{"\"distance_weight\": 4.0", "\"distance_weight\": 0"}, "distance_weight: Input should be greater than 0"},
+        {{"\"distance_weight\": 4.0", "\"distance_weight\": -1"}, "distance_weight: Input should be greater than 0"},
+        {{"\"distance_weight\": 4.0", "\"distance_weight\": 100.5"},
+         "distance_weight: Input should be less than or equal to 100"},
+        {{"\"distance_weight\": 4.0", "\"distance_weight\": \"inf\""}, "distance_weight: Input should be a finite number"},
+        {{"\"distance_weight\": 4.0", "\"distance_weight\": null"}, "distance_weight: Input should be a valid number"},
+        {{"\"distance_weight\": 4.0", "\"distance_weight\": \"x\""},
+         "distance_weight: Input should be a valid number, unable to parse string as a number"},
+        {{"\"max_distance\": 2", "\"max_distance\": 0"}, "max_distance: Input should be greater than or equal to 1"},
+        {{"\"max_distance\": 2", "\"max_distance\": 4"}, "max_distance: Input should be less than or equal to 3"},
+        {{"\"max_distance_short\": 1", "\"max_distance_short\": -1"},
+         "max_distance_short: Input should be greater than or equal to 0"},
+        {{"\"max_distance_short\": 1", "\"max_distance_short\": 4"},
+         "max_distance_short: Input should be less than or equal to 3"},
+        {{"\"known_count\": 3", "\"known_count\": 0"}, "known_count: Input should be greater than or equal to 1"},
+        {{"\"min_letters\": 3", "\"min_letters\": 0"}, "min_letters: Input should be greater than or equal to 1"},
+        {{"\"min_letters\": 3", "\"min_letters\": 11"}, "min_letters: Input should be less than or equal to 10"},
+        {{"\"min_letters\": 3", "\"min_letters\": 2.5"},
+         "min_letters: Input should be a valid integer, got a number with a fractional part"},
+        {{"\"min_letters\": 3", "\"min_letters\": \"three\""},
+         "min_letters: Input should be a valid integer, unable to parse string as an integer"},
+        {{"\"name\": \"en_US\"", "\"name\": \"1en\""},
+         "dictionaries.0.name: String should match pattern '^[A-Za-z][A-Za-z_-]*$'"},
+        {{"\"name\": \"en_US\"", "\"name\": \"en US\""},
+         "dictionaries.0.name: String should match pattern '^[A-Za-z][A-Za-z_-]*$'"},
+        {{"\"name\": \"en_US\"", "\"name\": 5"}, "dictionaries.0.name: Input should be a valid string"},
+        {{"\"name\": \"en_US\",", ""}, "dictionaries.0.name: Field required"},
+        {{"\"file\": \"spelling-en_US.aff\"", "\"file\": \"../en_US.aff\""},
+         "dictionaries.0.aff.file: String should match pattern '^[A-Za-z0-9._-]+$'"},
+        {{"\"file\": \"spelling-en_US.aff\"", "\"file\": \"..\""},
+         "dictionaries.0.aff.file: file name '..' is refused: a bundle file name is a plain name that does not start "
+         "with a dot (no `.`, `..` or hidden files)"},
+        {{"\"file\": \"spelling-frequencies.tsv\"", "\"file\": \"manifest.json\""},
+         "frequencies.file: manifest.json cannot list itself"},
+        {{"\"size_bytes\": 4}", "\"size_bytes\": -4}"}, "frequencies.size_bytes: Input should be greater than or equal to 0"},
+        {{"{\"name\": \"en_US\",", "{\"name\": \"en_US\", \"x\": 1,"}, "dictionaries.0.x: Extra inputs are not permitted"},
+    };
+    for (const auto &[change, message] : cases) {
+        spell(change.first, change.second);
+        EXPECT_EQ(refusal(), py(where + message)) << change.second;
+    }
+    const std::string top = "{R}/manifest.json: invalid manifest: ";
+    const std::pair<std::string, std::string> sections[] = {
+        {"\"spelling\": 1,", "spelling: Input should be a valid dictionary or instance of SpellingStage"},
+        {"\"spelling\": {\"dictionaries\": [], \"frequencies\": null},",
+         "spelling.dictionaries: List should have at least 1 item after validation, not 0; spelling.frequencies: Input "
+         "should be a valid dictionary or instance of FileRef; spelling.distance_weight: Field required; "
+         "spelling.max_distance: Field required; spelling.max_distance_short: Field required"},
+        {"\"spelling\": {\"dictionaries\": {}, \"frequencies\": 1},",
+         "spelling.dictionaries: Input should be a valid list; spelling.frequencies: Input should be a valid "
+         "dictionary or instance of FileRef; spelling.distance_weight: Field required; spelling.max_distance: Field "
+         "required; spelling.max_distance_short: Field required"},
+        {"\"spelling\": {\"dictionaries\": [\"en_US\"]},",
+         "spelling.dictionaries.0: Input should be a valid dictionary or instance of SpellingDictionary; "
+         "spelling.frequencies: Field required; spelling.distance_weight: Field required; spelling.max_distance: Field "
+         "required; spelling.max_distance_short: Field required"},
+    };
+    for (const auto &[section, message] : sections) {
+        edit_manifest(" \"artifacts\"", " " + section + "\n \"artifacts\"");
+        EXPECT_EQ(refusal(), py(top + message)) << section;
+    }
+    // The model's own rules: file names unique across the whole manifest, a stage only for a corrector.
+    spell("\"file\": \"spelling-frequencies.tsv\"", "\"file\": \"golden.safetensors\"");
+    EXPECT_EQ(refusal(), py(top + "golden.safetensors listed more than once"));
+    spell("\"file\": \"spelling-en_US.dic\"", "\"file\": \"spelling-en_US.aff\"");
+    EXPECT_EQ(refusal(), py(top + "spelling-en_US.aff listed more than once"));
+    set_manifest(replaced(kProjectionManifest, " \"artifacts\"", " " + kSpelling));
+    EXPECT_EQ(refusal(), py(top + "a spelling stage belongs to a corrector (a manifest with generation settings)"));
+}
+
 TEST_F(BundleTest, ListedFileRefusals) {
     make_bundle();
     fs::remove(root_ + "/golden.safetensors");

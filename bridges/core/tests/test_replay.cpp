@@ -5,6 +5,9 @@
 // carry each sentence's decoder margins: the core decodes Python's ids again and must give the same
 // tokens and every margin within 1e-9. The header's threshold is set through the C ABI
 // (edge_sdk_corrector_set_min_edit_margin); a version 1 golden has none and runs at the bundle's.
+// Version 3 records whether the spelling stage ran (header `spelling`, set through
+// edge_sdk_corrector_set_spelling) and, when it did, each sentence's model input after it (`spelled`),
+// which the core's stage must give exactly.
 //
 // Needs EDGE_SDK_TEST_BUNDLE (the bundle the goldens were written from) and EDGE_SDK_GOLDEN (one or more
 // golden files, separated by ':'); tests/core/test_native_core.py sets both. Without them the test fails
@@ -16,6 +19,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -70,12 +74,30 @@ constexpr double kMarginTolerance = 1e-9;
 
 struct Counts {
     size_t inputs = 0, corrections = 0, normalized = 0, ids = 0, sentences = 0, model_inputs = 0,
-           sentence_ids = 0, tokens = 0;
+           spelled_diverged = 0, sentence_ids = 0, tokens = 0;
+    size_t spelled_sentences = 0, spelled_changed = 0, spelled = 0;  // compared; changed by Python; mismatching
+    bool spelling = false;                                            // the stage ran
     size_t margin_sentences = 0, margin_steps = 0, margins = 0;  // compared sentences, steps; mismatching sentences
     double margin_difference = 0.0;                               // the largest |core - python| seen
     double threshold = 0.0;                                       // the gate the corrections ran at
     std::map<std::string, std::pair<size_t, size_t>> groups;  // group -> (inputs, correction mismatches)
 };
+
+// The sentence's model input after the spelling stage where Python computes it (content, not too long),
+// as SentenceTrace.spelled has it: nothing when the stage changed nothing.
+std::optional<std::string> spelled_text(edge_sdk::Corrector &internal, const edge_sdk::ModelInput &source) {
+    const auto bound = static_cast<size_t>(internal.bundle().manifest().generation->max_source_len);
+    if (!source.has_content() || source.text.size() > bound * internal.tokenizer().max_piece_chars()) {
+        return std::nullopt;
+    }
+    const edge_sdk::SpelledInput model = internal.spelled(source);
+    if (model.text == source.text) {
+        return std::nullopt;
+    }
+    return edge_sdk::encode_utf8(model.text);
+}
+
+json optional_json(const std::optional<std::string> &value) { return value ? json(*value) : json(nullptr); }
 
 // Where a mismatching correction first diverged: sentence spans, model inputs, ids, or decoded tokens.
 void diagnose(edge_sdk::Corrector &internal, const edge_sdk::Text &text, const json &golden, Counts &counts,
@@ -104,10 +126,15 @@ void diagnose(edge_sdk::Corrector &internal, const edge_sdk::Text &text, const j
             where = "sentence " + std::to_string(i) + " model input: " + encode_utf8(source.text);
             return;
         }
+        if (want.contains("spelled") && optional_json(spelled_text(internal, source)) != want.at("spelled")) {
+            ++counts.spelled_diverged;
+            where = "sentence " + std::to_string(i) + " spelled: " + optional_json(spelled_text(internal, source)).dump();
+            return;
+        }
         if (want.at("ids").is_null()) {
             continue;
         }
-        const auto ids = internal.tokenizer().encode(source.text);
+        const auto ids = internal.tokenizer().encode(internal.spelled(source).text);
         if (json(ids) != want.at("ids")) {
             ++counts.sentence_ids;
             where = "sentence " + std::to_string(i) + " ids";
@@ -166,6 +193,15 @@ void replay(const std::string &bundle_path, const std::string &golden_path, Coun
     if (has_threshold) {
         internal.set_min_edit_margin(threshold);
     }
+    // Version 3: whether Python ran the spelling stage (absent before: bundles had none, nor has the core).
+    if (header.contains("spelling")) {
+        const bool spelling = header.at("spelling").get<bool>();
+        ASSERT_EQ(edge_sdk_corrector_set_spelling(corrector, spelling ? 1 : 0), EDGE_SDK_OK) << edge_sdk_last_error();
+        ASSERT_EQ(edge_sdk_corrector_spelling(corrector), spelling ? 1 : 0)
+            << "the golden file says whether the stage ran; the bundle must have one when it did";
+        internal.set_spelling(spelling);
+    }
+    counts.spelling = internal.spelling();
     counts.threshold = internal.min_edit_margin();
     const int64_t eos = internal_bundle->manifest().generation->eos_id;
     size_t reported = 0;
@@ -192,8 +228,35 @@ void replay(const std::string &bundle_path, const std::string &golden_path, Coun
         edge_sdk_correction_free(correction);
         json want = golden.at("correction");
         want["sentence_count"] = golden.at("sentences").size();
-        // The decoder's margins, where Python recorded them (the gate on): Python's ids decoded again.
         const auto &sentences = golden.at("sentences");
+        // The spelling stage's model input, where Python recorded it, sentence by sentence.
+        const auto spans = edge_sdk::sentences(decoded);
+        const edge_sdk::Alphabet &alphabet = internal.tokenizer().alphabet();
+        for (size_t i = 0; i < sentences.size(); ++i) {
+            if (!sentences[i].contains("spelled")) {
+                continue;
+            }
+            const json &expected = sentences[i].at("spelled");
+            ++counts.spelled_sentences;
+            counts.spelled_changed += expected.is_null() ? 0 : 1;
+            json got_spelled = "(no such sentence in the core)";
+            if (i < spans.size()) {
+                const auto &span = spans[i];
+                got_spelled = optional_json(spelled_text(
+                    internal, edge_sdk::model_input(decoded, span.start, span.end,
+                                                    edge_sdk::protected_spans(decoded, span.start, span.end, alphabet),
+                                                    alphabet)));
+            }
+            if (got_spelled != expected) {
+                ++counts.spelled;
+                if (reported++ < 20) {
+                    ADD_FAILURE() << quantization << " input " << golden.at("id") << " (" << group << ") sentence " << i
+                                  << ": spelling stage differs\n  core:   " << got_spelled.dump()
+                                  << "\n  python: " << expected.dump();
+                }
+            }
+        }
+        // The decoder's margins, where Python recorded them (the gate on): Python's ids decoded again.
         for (size_t i = 0; i < sentences.size(); ++i) {
             const auto &sentence = sentences[i];
             if (!sentence.contains("margins") || sentence.at("margins").is_null()) {
@@ -257,9 +320,14 @@ TEST(Replay, GoldenVectorsMatchThePythonReference) {
                         {"ids_mismatches", counts.ids},
                         {"diverged_at", {{"sentences", counts.sentences},
                                          {"model_inputs", counts.model_inputs},
+                                         {"spelled", counts.spelled_diverged},
                                          {"sentence_ids", counts.sentence_ids},
                                          {"tokens", counts.tokens}}},
                         {"min_edit_margin", counts.threshold},
+                        {"spelling", counts.spelling},
+                        {"spelled", {{"sentences", counts.spelled_sentences},
+                                     {"changed", counts.spelled_changed},
+                                     {"mismatches", counts.spelled}}},
                         {"margins", {{"sentences", counts.margin_sentences},
                                      {"steps", counts.margin_steps},
                                      {"mismatches", counts.margins},
@@ -270,6 +338,7 @@ TEST(Replay, GoldenVectorsMatchThePythonReference) {
         EXPECT_EQ(counts.normalized, 0u) << path;
         EXPECT_EQ(counts.ids, 0u) << path;
         EXPECT_EQ(counts.margins, 0u) << path;
+        EXPECT_EQ(counts.spelled, 0u) << path;
     }
     if (const char *out = std::getenv("EDGE_SDK_REPLAY_REPORT")) {
         std::ofstream(out) << report.dump(2) << "\n";

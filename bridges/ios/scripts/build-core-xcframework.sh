@@ -35,7 +35,7 @@ MACOS_DEPLOYMENT="${EDGE_SDK_MACOS_DEPLOYMENT:-14.0}"
 SIMULATOR_ARCHS="${EDGE_SDK_SIMULATOR_ARCHS:-arm64 x86_64}"
 MACOS_ARCHS="${EDGE_SDK_MACOS_ARCHS:-arm64 x86_64}"
 BUILD_TYPE="${EDGE_SDK_BUILD_TYPE:-Release}"
-DEPENDENCIES=(sentencepiece utf8proc mbedtls nlohmann_json)  # FetchContent names in ios-deps.cmake
+DEPENDENCIES=(sentencepiece utf8proc mbedtls nlohmann_json hunspell)  # FetchContent names in ios-deps.cmake
 
 die() { echo "build-core-xcframework: error: $*" >&2; exit 1; }
 step() { printf '\n==> %s\n' "$*"; }

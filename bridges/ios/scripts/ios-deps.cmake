@@ -2,12 +2,12 @@
 # built from pinned sources with the toolchain the slice is configured with. Included by CMakeLists.txt
 # next to it before add_subdirectory(bridges/core). Defines what bridges/core/CMakeLists.txt links with
 # EDGE_SDK_PROVIDED_DEPENDENCIES=ON (set here):
-#   edge_sdk::sentencepiece  edge_sdk::utf8proc  edge_sdk::mbedcrypto  edge_sdk::nlohmann_json
+#   edge_sdk::sentencepiece  edge_sdk::utf8proc  edge_sdk::mbedcrypto  edge_sdk::nlohmann_json  edge_sdk::hunspell
 # and EDGE_SDK_DEPENDENCY_ARCHIVES, the static library targets merged into libedge_sdk.a.
 #
 # The same sources as Android (bridges/android/src/main/cpp/android-deps.cmake, not shared because that
-# file also builds ExecuTorch): SentencePiece 0.1.97, utf8proc 2.8.0 and nlohmann-json 3.11.2 as Debian
-# bookworm gives the host build the golden replay proves, mbedTLS 2.28.10 (only SHA-256 is used). The
+# file also builds ExecuTorch): SentencePiece 0.1.97, utf8proc 2.8.0, nlohmann-json 3.11.2 and Hunspell
+# 1.7.1 as Debian bookworm gives the host build the golden replay proves, mbedTLS 2.28.10 (only SHA-256 is used). The
 # pins are checked against android-deps.cmake below, so the two platforms cannot drift apart silently.
 # No ExecuTorch: on Apple platforms the Swift package's runners execute the model (ExecuTorch's Swift
 # package, Core ML) through the core's callback runner, so the core is built with EDGE_SDK_WITH_EXECUTORCH=OFF.
@@ -27,13 +27,15 @@ set(_edge_sdk_utf8proc_git https://github.com/JuliaStrings/utf8proc.git)
 set(_edge_sdk_utf8proc_tag v2.8.0)
 set(_edge_sdk_mbedtls_git https://github.com/Mbed-TLS/mbedtls.git)
 set(_edge_sdk_mbedtls_tag v2.28.10)  # 2fc8413bfcb51354c8e679141b17b3f1a5942561, the last 2.28 LTS release
+set(_edge_sdk_hunspell_git https://github.com/hunspell/hunspell.git)
+set(_edge_sdk_hunspell_tag v1.7.1)  # 1180421f50f211984211e968eb6801ffd3390b8f, Debian bookworm's libhunspell-1.7-0
 set(_edge_sdk_json_url https://github.com/nlohmann/json/releases/download/v3.11.2/json.tar.xz)
 set(_edge_sdk_json_sha256 8c4b26bf4b422252e13f332bc5e388ec0ab5c3443d24399acb675e68278d341f)
 
 set(_edge_sdk_android_deps "${CMAKE_CURRENT_LIST_DIR}/../../android/src/main/cpp/android-deps.cmake")
 if(EXISTS "${_edge_sdk_android_deps}")
   file(READ "${_edge_sdk_android_deps}" _edge_sdk_android)
-  foreach(dep sentencepiece utf8proc mbedtls)
+  foreach(dep sentencepiece utf8proc mbedtls hunspell)
     string(REGEX MATCH "GIT_REPOSITORY ${_edge_sdk_${dep}_git}[ \t\r\n]+GIT_TAG ([^ \t\r\n]+)" _match "${_edge_sdk_android}")
     if(NOT CMAKE_MATCH_1 STREQUAL _edge_sdk_${dep}_tag)
       message(FATAL_ERROR "ios-deps.cmake pins ${dep} ${_edge_sdk_${dep}_tag} but android-deps.cmake has "
@@ -82,9 +84,16 @@ FetchContent_Declare(nlohmann_json
   DOWNLOAD_EXTRACT_TIMESTAMP TRUE
   SOURCE_SUBDIR include)
 
+# Hunspell builds with autotools only upstream: its library's sources are compiled below.
+FetchContent_Declare(hunspell SYSTEM EXCLUDE_FROM_ALL
+  GIT_REPOSITORY ${_edge_sdk_hunspell_git}
+  GIT_TAG ${_edge_sdk_hunspell_tag}
+  GIT_SHALLOW TRUE
+  SOURCE_SUBDIR src/hunspell) # no CMakeLists.txt there: FetchContent_MakeAvailable only downloads
+
 # build-core-xcframework.sh fetches the sources once, for its first slice, and points the others at
 # them with FETCHCONTENT_SOURCE_DIR_<NAME> (nothing here writes into a source tree).
-FetchContent_MakeAvailable(sentencepiece utf8proc mbedtls nlohmann_json)
+FetchContent_MakeAvailable(sentencepiece utf8proc mbedtls nlohmann_json hunspell)
 
 add_library(edge_sdk_dep_sentencepiece INTERFACE)
 target_link_libraries(edge_sdk_dep_sentencepiece INTERFACE sentencepiece-static)
@@ -98,7 +107,15 @@ add_library(edge_sdk::mbedcrypto ALIAS edge_sdk_dep_mbedcrypto)
 add_library(edge_sdk_dep_nlohmann_json INTERFACE)
 target_include_directories(edge_sdk_dep_nlohmann_json SYSTEM INTERFACE "${nlohmann_json_SOURCE_DIR}/include")
 add_library(edge_sdk::nlohmann_json ALIAS edge_sdk_dep_nlohmann_json)
+add_library(edge_sdk_dep_hunspell STATIC)
+foreach(source affentry.cxx affixmgr.cxx csutil.cxx filemgr.cxx hashmgr.cxx hunspell.cxx hunzip.cxx phonet.cxx replist.cxx suggestmgr.cxx)
+  target_sources(edge_sdk_dep_hunspell PRIVATE "${hunspell_SOURCE_DIR}/src/hunspell/${source}")
+endforeach()
+# hunvisapi.h is committed upstream: HUNSPELL_STATIC empties its export macro (nothing of it is exported).
+target_compile_definitions(edge_sdk_dep_hunspell PUBLIC HUNSPELL_STATIC PRIVATE BUILDING_LIBHUNSPELL)
+target_include_directories(edge_sdk_dep_hunspell SYSTEM INTERFACE "${hunspell_SOURCE_DIR}/src/hunspell")
+add_library(edge_sdk::hunspell ALIAS edge_sdk_dep_hunspell)
 
 # The archives libedge_sdk.a takes besides the core's own (SentencePiece's includes its protobuf-lite).
-set(EDGE_SDK_DEPENDENCY_ARCHIVES sentencepiece-static utf8proc mbedcrypto)
+set(EDGE_SDK_DEPENDENCY_ARCHIVES sentencepiece-static utf8proc mbedcrypto edge_sdk_dep_hunspell)
 set(EDGE_SDK_PROVIDED_DEPENDENCIES ON CACHE BOOL "" FORCE)

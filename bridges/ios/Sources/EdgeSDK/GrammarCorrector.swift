@@ -30,6 +30,24 @@ public final class GrammarCorrector: Sendable {
         try await offloaded { [self] in try correctBlocking(text) }
     }
 
+    /// The bundle's spelling stage (Hunspell in front of the model; docs/text-handling.md, "Spelling stage"):
+    /// true while it runs. It is on for a bundle that has one; `setSpelling(false)` runs the model alone,
+    /// `setSpelling(true)` runs it again (a bundle without a stage stays false). Cascades using this corrector
+    /// follow it.
+    public var spelling: Bool {
+        let on = try? model.call { corrector -> (edge_sdk_status, Bool?) in
+            (EDGE_SDK_OK, edge_sdk_corrector_spelling(corrector) != 0)
+        }
+        return on ?? false
+    }
+
+    /// Switches the spelling stage on or off for this corrector (see `spelling`).
+    public func setSpelling(_ enabled: Bool) throws {
+        try model.call { corrector -> (edge_sdk_status, Void?) in
+            (edge_sdk_corrector_set_spelling(corrector, enabled ? 1 : 0), ())
+        }
+    }
+
     /// ``correct(_:)`` on the calling thread, for callers that manage their own threads (never the main one).
     public func correctBlocking(_ text: String) throws -> Correction {
         try model.call { corrector in

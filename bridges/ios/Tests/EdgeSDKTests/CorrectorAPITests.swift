@@ -33,6 +33,16 @@ final class CorrectorAPITests: XCTestCase {
                        + String(input[first.range.upperBound...]))
     }
 
+    func testTheSpellingSwitchOnABundleWithoutAStage() throws {
+        // The default bundle writes "spelling": null: nothing to switch on, and asking is no error.
+        let corrector = try corrector()
+        XCTAssertFalse(corrector.spelling)
+        try corrector.setSpelling(true)
+        XCTAssertFalse(corrector.spelling)
+        try corrector.setSpelling(false)
+        XCTAssertFalse(corrector.spelling)
+    }
+
     func testInfoComesFromTheManifest() throws {
         let corrector = try corrector()
         XCTAssertEqual(corrector.info.family, "edgeformer")

@@ -1,11 +1,11 @@
 # The core's dependencies for one Android ABI, built from pinned sources with the NDK toolchain Gradle
 # passes in. Included by CMakeLists.txt when ANDROID, before add_subdirectory(bridges/core). Defines what
 # bridges/core/CMakeLists.txt links with EDGE_SDK_PROVIDED_DEPENDENCIES=ON (set here):
-#   edge_sdk::sentencepiece  edge_sdk::utf8proc  edge_sdk::mbedcrypto  edge_sdk::nlohmann_json
+#   edge_sdk::sentencepiece  edge_sdk::utf8proc  edge_sdk::mbedcrypto  edge_sdk::nlohmann_json  edge_sdk::hunspell
 #   executorch::runtime  executorch::kernels_optimized  executorch::backend_xnnpack
 #   EXECUTORCH_INCLUDE_DIRS  EXECUTORCH_COMPILE_DEFINITIONS
 # Versions: the ones Debian bookworm gives the host build (which the golden replay proves) for
-# SentencePiece 0.1.97, utf8proc 2.8.0 and nlohmann-json 3.11.2; mbedTLS from the same 2.28 LTS line
+# SentencePiece 0.1.97, utf8proc 2.8.0, nlohmann-json 3.11.2 and Hunspell 1.7.1; mbedTLS from the same 2.28 LTS line
 # (Debian has 2.28.3 with backported fixes; only SHA-256 is used); ExecuTorch 1.5.1, the version the
 # bundles are exported and verified with (the `executorch` wheel).
 # Not buildable on the repository's Linux machines (no NDK): .github/workflows/android.yml builds it.
@@ -54,6 +54,16 @@ FetchContent_Declare(nlohmann_json
   URL_HASH SHA256=8c4b26bf4b422252e13f332bc5e388ec0ab5c3443d24399acb675e68278d341f
   DOWNLOAD_EXTRACT_TIMESTAMP TRUE
   SOURCE_SUBDIR include) # no CMakeLists.txt there: FetchContent_MakeAvailable only downloads
+
+# Hunspell for the spelling stage: the release of Debian bookworm's libhunspell-1.7-0, which the host
+# core and the Python reference (ctypes) load, so the golden replay proves these suggestions (1.7.2
+# rewrote much of the suggestion code: another release may propose other words). Upstream builds with
+# autotools only; the library's sources (src/hunspell/Makefile.am's list) are compiled below.
+FetchContent_Declare(hunspell SYSTEM EXCLUDE_FROM_ALL
+  GIT_REPOSITORY https://github.com/hunspell/hunspell.git
+  GIT_TAG v1.7.1 # 1180421f50f211984211e968eb6801ffd3390b8f
+  GIT_SHALLOW TRUE
+  SOURCE_SUBDIR src/hunspell) # no CMakeLists.txt there: FetchContent_MakeAvailable only downloads
 
 # ExecuTorch. Each ABI needs its own source tree (its flatcc build writes libraries into the source
 # tree), checked out into a folder named "executorch" because its headers are included as
@@ -114,7 +124,7 @@ if(NOT PYTHON_EXECUTABLE AND EXISTS "${_edge_sdk_repo}/.venv/bin/python")
   set(PYTHON_EXECUTABLE "${_edge_sdk_repo}/.venv/bin/python" CACHE FILEPATH "Python with torch and PyYAML" FORCE)
 endif()
 
-FetchContent_MakeAvailable(sentencepiece utf8proc mbedtls nlohmann_json executorch)
+FetchContent_MakeAvailable(sentencepiece utf8proc mbedtls nlohmann_json hunspell executorch)
 message(STATUS "edge-sdk: ExecuTorch from ${executorch_SOURCE_DIR}, Python ${PYTHON_EXECUTABLE}")
 
 add_library(edge_sdk_dep_sentencepiece INTERFACE)
@@ -129,6 +139,14 @@ add_library(edge_sdk::mbedcrypto ALIAS edge_sdk_dep_mbedcrypto)
 add_library(edge_sdk_dep_nlohmann_json INTERFACE)
 target_include_directories(edge_sdk_dep_nlohmann_json SYSTEM INTERFACE "${nlohmann_json_SOURCE_DIR}/include")
 add_library(edge_sdk::nlohmann_json ALIAS edge_sdk_dep_nlohmann_json)
+add_library(edge_sdk_dep_hunspell STATIC)
+foreach(source affentry.cxx affixmgr.cxx csutil.cxx filemgr.cxx hashmgr.cxx hunspell.cxx hunzip.cxx phonet.cxx replist.cxx suggestmgr.cxx)
+  target_sources(edge_sdk_dep_hunspell PRIVATE "${hunspell_SOURCE_DIR}/src/hunspell/${source}")
+endforeach()
+# hunvisapi.h is committed upstream: HUNSPELL_STATIC empties its export macro (nothing of it is exported).
+target_compile_definitions(edge_sdk_dep_hunspell PUBLIC HUNSPELL_STATIC PRIVATE BUILDING_LIBHUNSPELL)
+target_include_directories(edge_sdk_dep_hunspell SYSTEM INTERFACE "${hunspell_SOURCE_DIR}/src/hunspell")
+add_library(edge_sdk::hunspell ALIAS edge_sdk_dep_hunspell)
 
 # The runtime, the kernels and the backend register themselves from static initialisers and must be
 # linked whole, or XNNPACK and the optimized kernels are silently missing. ExecuTorch's own CMake

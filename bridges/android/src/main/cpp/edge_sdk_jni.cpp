@@ -313,6 +313,19 @@ JNIEXPORT jobjectArray JNICALL Java_dev_edgesdk_NativeCore_correctorCorrect(JNIE
     return correct_with<edge_sdk_corrector>(env, corrector, text, edge_sdk_corrector_correct);
 }
 
+JNIEXPORT void JNICALL Java_dev_edgesdk_NativeCore_correctorSetSpelling(JNIEnv *env, jclass, jlong corrector,
+                                                                       jboolean enabled) {
+    const edge_sdk_status status =
+        edge_sdk_corrector_set_spelling(handle_of<edge_sdk_corrector>(corrector), enabled == JNI_TRUE ? 1 : 0);
+    if (status != EDGE_SDK_OK) {
+        throw_failure(env, status);
+    }
+}
+
+JNIEXPORT jboolean JNICALL Java_dev_edgesdk_NativeCore_correctorSpelling(JNIEnv *, jclass, jlong corrector) {
+    return edge_sdk_corrector_spelling(handle_of<edge_sdk_corrector>(corrector)) != 0 ? JNI_TRUE : JNI_FALSE;
+}
+
 JNIEXPORT void JNICALL Java_dev_edgesdk_NativeCore_correctorFree(JNIEnv *, jclass, jlong corrector) {
     edge_sdk_corrector_free(handle_of<edge_sdk_corrector>(corrector));
 }

@@ -29,6 +29,15 @@ public class GrammarCorrector private constructor(
         }
     }
 
+    /**
+     * The bundle's spelling stage (Hunspell in front of the model; docs/text-handling.md, "Spelling stage"):
+     * true while it runs. It is on for a bundle that has one; false runs the model alone, true runs it again
+     * (a bundle without a stage stays false). Cascades using this corrector follow it.
+     */
+    public var spelling: Boolean
+        get() = handle.call { NativeCore.correctorSpelling(it) }
+        set(value) = handle.call { NativeCore.correctorSetSpelling(it, value) }
+
     public val isClosed: Boolean get() = handle.isClosed
 
     /** Frees the model; waits for a running call. Idempotent. */

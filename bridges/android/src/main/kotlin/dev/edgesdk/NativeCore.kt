@@ -33,6 +33,8 @@ internal object NativeCore {
 
     @JvmStatic external fun correctorOpen(bundle: Long, backend: ByteArray, quantization: ByteArray?): Long
     @JvmStatic external fun correctorCorrect(corrector: Long, text: ByteArray): Array<Any>
+    @JvmStatic external fun correctorSetSpelling(corrector: Long, enabled: Boolean)
+    @JvmStatic external fun correctorSpelling(corrector: Long): Boolean
     @JvmStatic external fun correctorFree(corrector: Long)
 
     @JvmStatic external fun classifierOpen(bundle: Long, backend: ByteArray, quantization: ByteArray?): Long

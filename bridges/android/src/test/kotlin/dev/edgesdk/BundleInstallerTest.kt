@@ -30,6 +30,20 @@ class BundleInstallerTest {
     }
 
     @Test
+    fun theSpellingStagesFilesAreInstalledWithTheBundle() {
+        // Its dictionaries and frequency list are bundle files the core reads from disk, like the model.
+        val root = File(TestEnvironment.work, "assets-spelling")
+        root.deleteRecursively()
+        TestEnvironment.spellingBundle.copyRecursively(File(root, "models/grammar-corrector"))
+        val assets = FolderAssets(root, File(TestEnvironment.work, "files-spelling").also { it.deleteRecursively() })
+        val installed = BundleInstaller.install(assets, "models/grammar-corrector")
+        val shipped = TestEnvironment.spellingBundle.list()!!.filter { it.startsWith("spelling-") }.sorted()
+        assertTrue(shipped.any { it.endsWith(".dic") } && shipped.any { it.endsWith(".aff") }, shipped.toString())
+        for (name in shipped) assertTrue(File(installed, name).isFile, name)
+        GrammarCorrector.open(installed).use { assertTrue(it.spelling) }
+    }
+
+    @Test
     fun aTamperedAssetIsRefusedAndNothingIsInstalled() {
         val (assets, root) = assetsWith("tampered")
         File(root, "models/grammar-corrector/tokenizer.model").appendBytes(byteArrayOf(0))

@@ -4,6 +4,7 @@ import com.google.gson.JsonParser
 import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import kotlin.test.assertFailsWith
@@ -60,6 +61,29 @@ class CorrectorApiTest {
             assertEquals("", corrector.correctBlocking("").text)
             assertEquals("\u0000", corrector.correctBlocking("\u0000").text, "U+0000 crosses JNI as real UTF-8")
             assertTrue(corrector.correctBlocking("I has a apple.").changed, "still works after refusals")
+        }
+    }
+
+    @Test
+    fun theSpellingStageRunsWhereTheBundleHasOneAndSwitchesOff() {
+        // Hunspell proposes because for becuse and really for realy (the frequency list ranks them first);
+        // the edits are still against what was typed.
+        val text = "I realy like it becuse it is fun."
+        GrammarCorrector.open(TestEnvironment.spellingBundle).use { corrector ->
+            assertTrue(corrector.spelling)
+            val spelled = corrector.correctBlocking(text).edits.map { Triple(it.start, it.end, it.replacement) }
+            assertTrue(Triple(2, 7, "really") in spelled, spelled.toString())
+            assertTrue(Triple(16, 22, "because") in spelled, spelled.toString())
+            corrector.spelling = false
+            assertFalse(corrector.spelling)
+            corrector.correctBlocking(text)
+            corrector.spelling = true
+            assertEquals(spelled, corrector.correctBlocking(text).edits.map { Triple(it.start, it.end, it.replacement) })
+        }
+        GrammarCorrector.open(bundle).use { corrector ->
+            assertFalse(corrector.spelling, "the default bundle has no spelling stage")
+            corrector.spelling = true
+            assertFalse(corrector.spelling)
         }
     }
 

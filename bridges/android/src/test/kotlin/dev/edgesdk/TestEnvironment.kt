@@ -15,6 +15,8 @@ object TestEnvironment {
 
     val bundle: File get() = File(property("dev.edgesdk.test.bundle"))
     val detector: File get() = File(property("dev.edgesdk.test.detector"))
+    /** The default corrector with the spelling stage over the packaged dictionaries (tests/conftest.py). */
+    val spellingBundle: File get() = File(property("dev.edgesdk.test.spellingBundle"))
     val goldenFiles: List<File> get() = property("dev.edgesdk.test.golden").split(File.pathSeparator).map(::File)
     val cascadeGolden: File get() = File(property("dev.edgesdk.test.cascadeGolden"))
     val work: File get() = File(property("dev.edgesdk.test.work")).also { it.mkdirs() }
