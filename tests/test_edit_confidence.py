@@ -102,3 +102,29 @@ def test_keep_drops_only_the_edits_it_refuses() -> None:
     assert [(e.start, e.end, e.replacement) for e in without_spelling] == [(0, 1, "I"), (23, 23, ".")]
     without_capital = _edits(text, output, lambda a, b: a != 0)
     assert [(e.start, e.end, e.replacement) for e in without_capital] == [(8, 14, "because"), (23, 23, ".")]
+
+
+def _curve(f05: list[float], changed: list[float]):
+    from edge_sdk.evaluate.metrics import Scores
+
+    return [Scores("m", 0.0, 0.0, f, 0.0, 0.0, c, 100) for f, c in zip(f05, changed, strict=True)]
+
+
+def test_operating_points_take_the_lowest_threshold_within_the_budget_on_every_split() -> None:
+    from edge_sdk.evaluate.gate import operating_points
+
+    thresholds = (0.0, 0.3, 0.5, 0.7)
+    curves = {"dev": _curve([0.60, 0.62, 0.61, 0.55], [0.09, 0.04, 0.02, 0.01]),
+              "learner-dev": _curve([0.50, 0.52, 0.53, 0.49], [0.12, 0.06, 0.05, 0.02])}
+    recall, balanced, precision = operating_points(curves, thresholds, 0.05)
+    assert (recall.threshold, balanced.threshold, precision.threshold) == (0.5, 0.5, 0.7)
+    assert "lowest with <= 5.0%" in recall.rule and "lowest with <= 2.5%" in precision.rule
+
+
+def test_operating_points_say_so_when_no_threshold_meets_the_budget() -> None:
+    from edge_sdk.evaluate.gate import operating_points
+
+    curves = {"dev": _curve([0.6, 0.6], [0.04, 0.03]), "learner-dev": _curve([0.5, 0.5], [0.19, 0.068])}
+    recall, _balanced, precision = operating_points(curves, (0.0, 0.9), 0.05)
+    assert recall.threshold == 0.9 and precision.threshold == 0.9
+    assert recall.rule.startswith("none reaches <= 5.0% changed") and "6.8%" in recall.rule
