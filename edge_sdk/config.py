@@ -78,6 +78,8 @@ class SpellingConfig(_Strict):
     max_distance_short: int = Field(1, ge=0, le=3)
     known_count: int = Field(3, ge=1)
     min_letters: int = Field(3, ge=1, le=10)
+    # Two-word proposals only of two of the list's most frequent words (0: any); docs/text-handling.md.
+    split_top: int = Field(1000, ge=0)
 
     @field_validator("dictionaries")
     @classmethod

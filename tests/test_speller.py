@@ -39,7 +39,8 @@ def test_case_follows_the_typed_word(speller: Speller) -> None:
     assert speller.correction("Becuse", sentence_start=False) is None  # capitalised inside a sentence: a name
 
 
-@pytest.mark.parametrize("word", ["colour", "because", "Paris", "NASA", "it's", "ok", "x1", "e-mail", "naïve"])
+@pytest.mark.parametrize("word", ["colour", "because", "Paris", "NASA", "it's", "ok", "x1", "e-mail", "naïve",
+                                  "vLatest", "beCuse"])
 def test_words_and_what_the_stage_must_not_touch(speller: Speller, word: str) -> None:
     assert speller.correction(word, sentence_start=False) is None
 
@@ -58,6 +59,39 @@ def test_frequent_unknown_words_are_taken_as_words_and_names_are_no_fix(tmp_path
     strict = SpellingSettings(max_distance=1, max_distance_short=0)
     assert Speller([us], frequencies, strict).correction("definitly", False) == "definitely"
     assert Speller([us], frequencies, strict).correction("alot", False) is None  # 4 letters: 0 edits allowed
+
+
+def test_two_word_proposals_only_of_frequent_words() -> None:
+    # Counts 50, 40, 30, 20 rank a, lot, the, wood; split_top keeps two-word proposals of that many top words.
+    us = Hunspell(packaged_spelling() / "en_US.aff", packaged_spelling() / "en_US.dic")
+    ranked = {"a": 50, "lot": 40, "the": 30, "wood": 20}
+    assert Speller([us], ranked, SpellingSettings(split_top=2)).correction("alot", False) == "a lot"
+    # Top 1 ("a" only) refuses the split; Hunspell's next proposal, lot, scores the same and is taken.
+    assert Speller([us], ranked, SpellingSettings(split_top=1)).correction("alot", False) == "lot"
+    assert Speller([us], ranked, SpellingSettings(split_top=0)).correction("alot", False) == "a lot"
+    assert Speller([us], ranked, SpellingSettings(split_top=9)).correction("alot", False) == "a lot"
+    # Ties at the cut are in: the and lot share the 2nd count.
+    tied = {"a": 50, "the": 40, "lot": 40}
+    assert Speller([us], tied, SpellingSettings(split_top=2)).correction("alot", False) == "a lot"
+
+
+@pytest.mark.parametrize(("typed", "start"), [("Winwood", True), ("sawfish", False), ("subinterpreter", False)])
+def test_names_and_compounds_are_not_split(speller: Speller, typed: str, start: bool) -> None:
+    # Hunspell proposes Win wood, saw fish, sub interpreter: words, but not among the 1,000 most frequent.
+    assert speller.correction(typed, sentence_start=start) is None
+
+
+@pytest.mark.parametrize(("typed", "fixed"), [("infact", "in fact"), ("atleast", "at least"), ("aswell", "as well"),
+                                              ("eachother", "each other"), ("incase", "in case")])
+def test_learners_run_together_words_are_split(speller: Speller, typed: str, fixed: str) -> None:
+    assert speller.correction(typed, sentence_start=False) == fixed
+
+
+def test_dropping_a_negative_prefix_is_no_fix() -> None:
+    us = Hunspell(packaged_spelling() / "en_US.aff", packaged_spelling() / "en_US.dic")
+    assert "check" in us.suggest("uncheck")
+    assert Speller([us], {"check": 1000}).correction("uncheck", False) is None
+    assert Speller([us], {"check": 1000, "unchecked": 1}).correction("uncheck", False) == "unchecked"
 
 
 def test_osa_distance_counts_transpositions_once() -> None:

@@ -112,6 +112,7 @@ class SpellingStage(_Strict):
     max_distance_short: int = Field(ge=0, le=3)
     known_count: int = Field(ge=1)
     min_letters: int = Field(ge=1, le=10)
+    split_top: int = Field(0, ge=0)  # 0 (bundles before it): any two-word proposal
 
     def files(self) -> list[FileRef]:
         return [*(ref for d in self.dictionaries for ref in (d.aff, d.dic, d.licence)), self.frequencies]

@@ -108,7 +108,10 @@ class SessionCorrector:
         gen = self.generation
         if len(source.text) > gen.max_source_len * self._max_piece_chars:
             return done([], "too_long")
-        model_text, model_words = self._spelled(source)
+        if self.speller is None:
+            model_text, model_words = source.text, [w.text for w in source.words]
+        else:
+            model_text, model_words = self.speller.respell(source)
         if model_text != source.text:
             spelled = model_text
         ids = self.tokenizer.encode(model_text)
@@ -141,27 +144,6 @@ class SessionCorrector:
             self._scored += zip(found, confidences, strict=True)
         return done(found, None)
 
-    def _spelled(self, source: ModelInput) -> tuple[str, list[str]]:
-        """The model's input text with the spelling stage's corrections, and its words. Edits are still
-        aligned against `source` (what the user typed), so a respelled word becomes an edit like any other."""
-        words = [w.text for w in source.words]
-        if self.speller is None:
-            return source.text, words
-        first = next((i for i, w in enumerate(source.words) if w.protected is None and w.text[0].isalnum()), -1)
-        parts, at = [], 0
-        for i, w in enumerate(source.words):
-            if w.protected is not None:
-                continue
-            fixed = self.speller.correction(w.text, i == first)
-            if fixed is not None:
-                parts += [source.text[at:w.start], fixed]
-                at = w.end
-                words[i] = fixed
-        if not parts:
-            return source.text, words
-        # A correction may be two words (*alot* -> *a lot*).
-        return "".join([*parts, source.text[at:]]), [y.text for w in words for y in split_words(w)]
-
     def scored_edits(self, text: str) -> list[tuple[Edit, float]]:
         """Every edit the model proposes for `text`, with its confidence, whatever the gate: what tuning
         the gate looks at (`apply_edits` of those at or above a threshold is `correct()` at that threshold)."""
@@ -191,7 +173,7 @@ def bundle_speller(bundle: Bundle) -> Speller | None:
     dictionaries = [Hunspell(bundle.path(d.aff), bundle.path(d.dic)) for d in sp.dictionaries]
     settings = SpellingSettings(distance_weight=sp.distance_weight, max_distance=sp.max_distance,
                                 max_distance_short=sp.max_distance_short, known_count=sp.known_count,
-                                min_letters=sp.min_letters)
+                                min_letters=sp.min_letters, split_top=sp.split_top)
     return Speller(dictionaries, read_frequencies(bundle.path(sp.frequencies)), settings)
 
 

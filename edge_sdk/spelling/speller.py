@@ -19,8 +19,8 @@ and corrects the rest of the sentence around it; the edit still comes out agains
 A word is left alone when it is short, capitalised inside a sentence (a name), all capitals, not plain
 ASCII letters, accepted by any of the dictionaries, or common in the frequency list; a proposal is only
 taken when it is at most `max_distance` edits away (`max_distance_short` for words of up to four letters),
-keeps the word's case pattern, is a word of the frequency list, and is one word or the typed word split in
-two (*alot* -> *a lot*). The native core implements the same rules in the same order.
+keeps the word's case pattern, is not the typed word less a negative prefix (*uncheck* -> *check*), is a
+word of the frequency list, and is one word or the typed word split in two frequent words (*alot* -> *a lot*). The native core implements the same rules in the same order.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edge_sdk.spelling.hunspell import Hunspell
+from edge_sdk.text.model_input import ModelInput
+from edge_sdk.text.model_input import words as split_words
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
 
@@ -43,9 +45,15 @@ class SpellingSettings:
     max_distance_short: int = 1  # words of at most SHORT_LETTERS letters
     known_count: int = 3  # a word counted this often in the frequency list is taken as a word
     min_letters: int = 3
+    # A proposal of two words only when both are among this many most frequent words of the list (0: any
+    # two): learners run *a lot*, *in fact*, *at least* together; Hunspell also splits compounds and names
+    # it does not know (*Winwood* -> *Win wood*, *sawfish* -> *saw fish*).
+    split_top: int = 1000
 
 
 SHORT_LETTERS = 4
+# A proposal that is the typed word without one of these is no fix: it flips the meaning (uncheck -> check).
+NEGATIONS = ("un", "in", "im", "ir", "il", "dis", "non")
 
 
 def osa_distance(a: str, b: str) -> int:
@@ -111,13 +119,16 @@ class Speller:
         self.dictionaries = list(dictionaries)  # the first one proposes; any one accepts
         self.frequencies = frequencies
         self.settings = settings
+        # The count of the split_top-th most frequent word; every listed word when the list is shorter.
+        ranked = sorted(frequencies.values(), reverse=True)
+        self._split_count = ranked[settings.split_top - 1] if 0 < settings.split_top <= len(ranked) else 0
 
     def correction(self, word: str, sentence_start: bool) -> str | None:
         s = self.settings
         if len(word) < s.min_letters or not _WORD.fullmatch(word) or word.isupper():
             return None
-        if word[0].isupper() and (not sentence_start or any(c.isupper() for c in word[1:])):
-            return None
+        if any(c.isupper() for c in word[1:]) or (word[0].isupper() and not sentence_start):
+            return None  # a name, or an identifier (vLatest, iPhone)
         lower = word.lower()
         if self.frequencies.get(lower, 0) >= s.known_count or any(d.spell(word) for d in self.dictionaries):
             return None
@@ -127,10 +138,13 @@ class Speller:
             parts = candidate.split(" ")
             if len(parts) > 2 or not all(_WORD.fullmatch(p) for p in parts):
                 continue
-            if len(parts) == 2 and "".join(parts).lower() != lower:
+            if len(parts) == 2 and ("".join(parts).lower() != lower or
+                                    any(self.frequencies.get(p.lower(), 0) < self._split_count for p in parts)):
                 continue
             if candidate != candidate.lower() and not (word[0].isupper() and candidate[1:] == candidate[1:].lower()):
                 continue  # a name or an acronym for a lower-case word: not a spelling fix
+            if any(lower == prefix + candidate.lower() for prefix in NEGATIONS):
+                continue
             distance = osa_distance(lower, candidate.lower())
             count = min(self.frequencies.get(p.lower(), 0) for p in parts)
             if distance > limit or count == 0:
@@ -142,6 +156,24 @@ class Speller:
             return None
         return best[0].upper() + best[1:] if word[0].isupper() else best
 
+    def respell(self, source: ModelInput) -> tuple[str, list[str]]:
+        """The model's input text with this stage's corrections, and its words. Edits are still aligned
+        against `source` (what the user typed), so a respelled word becomes an edit like any other."""
+        words = [w.text for w in source.words]
+        first = next((i for i, w in enumerate(source.words) if w.protected is None and w.text[0].isalnum()), -1)
+        parts, at = [], 0
+        for i, w in enumerate(source.words):
+            if w.protected is not None:
+                continue
+            fixed = self.correction(w.text, i == first)
+            if fixed is not None:
+                parts += [source.text[at:w.start], fixed]
+                at = w.end
+                words[i] = fixed
+        if not parts:
+            return source.text, words
+        # A correction may be two words (*alot* -> *a lot*).
+        return "".join([*parts, source.text[at:]]), [y.text for w in words for y in split_words(w)]
 
 
 def packaged_spelling() -> Path:

@@ -64,7 +64,8 @@ SCRIPTS = [
 ]
 # Learners' misspellings for the spelling stage, around what it must leave alone: a capitalised first
 # word (respelled, its capital kept), names inside a sentence, all capitals, apostrophes, a word split in
-# two, pass-through spans, other scripts, typographic apostrophes and quotes before the first word.
+# two (and two that must not be), pass-through spans, other scripts, typographic apostrophes and quotes
+# before the first word.
 SPELLING = [
     "I realy like it becuse it is fun.", "Wich one do you want?", "I definately agree with you.",
     "There are alot of people here.", "Please wait untill tomorrow.", "Becuse it rained, we stayed home.",
@@ -80,6 +81,9 @@ SPELLING = [
     "He studys at 東京 univercity.", "Its a well-knwon problem.", "I hav a questoin about the homework.",
     "The begining of the story was boring.", "She is verry happy with her new job.",
     "Wen will you arrive?", "I realy realy want to go.", "This sentence is spelled correctly.",
+    # Two-word proposals only of frequent words (split_top): these two split, Win wood and saw fish do not.
+    "I study infact atleast twice a week.", "Winwood said the sawfish was very big.",
+    "Please uncheck the box if you dont agree.",  # not check: a negative prefix is never dropped
 ]
 # Mixed into paragraphs: typography and pass-through spans next to ordinary sentences.
 _DECORATIONS = [" 🙂", " 👍🏽", " (see https://example.com/a?b=1)", " Mail anna@example.org.", " #weekend",

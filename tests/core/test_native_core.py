@@ -110,7 +110,7 @@ def test_golden_replay_with_the_spelling_stage(core_build: Path, spelling_bundle
     assert counts["spelled"]["sentences"] > counts["spelled"]["changed"]
     assert counts["spelled"]["mismatches"] == 0
     assert counts["correction_mismatches"] == counts["ids_mismatches"] == counts["normalized_mismatches"] == 0
-    assert "spelling" in counts["groups"] and counts["groups"]["spelling"]["inputs"] == 38
+    assert "spelling" in counts["groups"] and counts["groups"]["spelling"]["inputs"] == 41
 
 
 def test_golden_replay_with_the_spelling_stage_switched_off(core_build: Path, spelling_bundle, tmp_path: Path) -> None:

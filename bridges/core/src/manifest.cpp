@@ -563,6 +563,7 @@ std::optional<SpellingStage> v_spelling(const Json *j, const std::string &loc, P
         set_if(v_int_between(v, m.loc("max_distance_short"), 0, 3, p), s.max_distance_short);
     if (const Json *v = m.get("known_count")) set_if(v_int_ge(v, m.loc("known_count"), 1, p), s.known_count);
     if (const Json *v = m.get("min_letters")) set_if(v_int_between(v, m.loc("min_letters"), 1, 10, p), s.min_letters);
+    if (const Json *v = m.get("split_top", false)) set_if(v_int_ge(v, m.loc("split_top"), 0, p), s.split_top);
     m.finish();
     return p.count() == before ? std::optional<SpellingStage>(std::move(s)) : std::nullopt;
 }

@@ -52,6 +52,7 @@ struct SpellingStage {
     FileRef frequencies;                           // word<TAB>count lines, lower-case words
     double distance_weight = 4.0;
     long long max_distance = 2, max_distance_short = 1, known_count = 3, min_letters = 3;
+    long long split_top = 0;  // absent (bundles before it): any two-word proposal
 };
 
 struct Manifest {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <sys/stat.h>
@@ -42,6 +43,8 @@ std::vector<std::string> split_on_space(const std::string &s) {
     }
     return parts;
 }
+
+constexpr std::string_view kNegations[] = {"un", "in", "im", "ir", "il", "dis", "non"};
 
 constexpr double kCheap = 0.5;  // exact in binary: the same sums as Python's floats
 
@@ -190,6 +193,19 @@ Speller::Speller(std::vector<std::unique_ptr<Dictionary>> dictionaries, Frequenc
     if (dictionaries_.empty()) {
         throw std::invalid_argument("a speller needs at least one dictionary");
     }
+    if (settings_.split_top > 0 && static_cast<size_t>(settings_.split_top) <= frequencies_.size()) {
+        std::vector<long long> counts;
+        counts.reserve(frequencies_.size());
+        for (const auto &[word, count] : frequencies_) counts.push_back(count);
+        const auto nth = counts.begin() + (settings_.split_top - 1);
+        std::nth_element(counts.begin(), nth, counts.end(), std::greater<>());
+        split_count_ = *nth;
+    }
+}
+
+long long Speller::count(const std::string &word) const {
+    const auto found = frequencies_.find(lower_ascii(word));
+    return found == frequencies_.end() ? 0 : found->second;
 }
 
 std::optional<Text> Speller::correction(TextView typed, bool sentence_start) const {
@@ -205,8 +221,8 @@ std::optional<Text> Speller::correction(TextView typed, bool sentence_start) con
         return std::nullopt;
     }
     const bool capital = ascii_upper(word[0]);
-    if (capital && (!sentence_start || std::any_of(word.begin() + 1, word.end(), ascii_upper))) {
-        return std::nullopt;  // a name, or an acronym with lower-case letters
+    if (std::any_of(word.begin() + 1, word.end(), ascii_upper) || (capital && !sentence_start)) {
+        return std::nullopt;  // a name, or an identifier (vLatest, iPhone)
     }
     const std::string folded = lower_ascii(word);
     const auto known = frequencies_.find(folded);
@@ -224,24 +240,29 @@ std::optional<Text> Speller::correction(TextView typed, bool sentence_start) con
             })) {
             continue;
         }
-        if (parts.size() == 2 && lower_ascii(parts[0] + parts[1]) != folded) {
-            continue;  // two words only as the typed word split in two (alot -> a lot)
+        if (parts.size() == 2 && (lower_ascii(parts[0] + parts[1]) != folded || count(parts[0]) < split_count_ ||
+                                  count(parts[1]) < split_count_)) {
+            continue;  // two words only as the typed word split in two frequent ones (alot -> a lot)
         }
         const std::string candidate_lower = lower_ascii(candidate);
         const std::string tail = candidate.substr(1);
         if (candidate != candidate_lower && !(capital && tail == lower_ascii(tail))) {
             continue;  // a name or an acronym for a lower-case word: not a spelling fix
         }
-        const int distance = osa_distance(folded, candidate_lower);
-        long long count = std::numeric_limits<long long>::max();
-        for (const std::string &p : parts) {
-            const auto found = frequencies_.find(lower_ascii(p));
-            count = std::min(count, found == frequencies_.end() ? 0LL : found->second);
+        if (std::any_of(std::begin(kNegations), std::end(kNegations), [&](std::string_view prefix) {
+                return folded.size() == prefix.size() + candidate_lower.size() &&
+                       folded.compare(0, prefix.size(), prefix) == 0 &&
+                       folded.compare(prefix.size(), std::string::npos, candidate_lower) == 0;
+            })) {
+            continue;  // the typed word less a negative prefix flips the meaning (uncheck -> check)
         }
-        if (distance > limit || count == 0) {
+        const int distance = osa_distance(folded, candidate_lower);
+        long long least = std::numeric_limits<long long>::max();
+        for (const std::string &p : parts) least = std::min(least, count(p));
+        if (distance > limit || least == 0) {
             continue;
         }
-        const double score = std::log(static_cast<double>(count) + 1.0) -
+        const double score = std::log(static_cast<double>(least) + 1.0) -
                              s.distance_weight * learner_distance(folded, candidate_lower);
         if (score > best_score) {  // ties: Hunspell's order
             best = candidate_lower;
@@ -272,6 +293,7 @@ std::unique_ptr<Speller> bundle_speller(const Bundle &bundle) {
     settings.max_distance_short = stage->max_distance_short;
     settings.known_count = stage->known_count;
     settings.min_letters = stage->min_letters;
+    settings.split_top = stage->split_top;
     return std::make_unique<Speller>(std::move(dictionaries), read_frequencies(bundle.path(stage->frequencies)),
                                      settings);
 }

@@ -24,6 +24,7 @@ struct SpellingSettings {
     long long max_distance_short = 1;  // words of at most kShortLetters letters
     long long known_count = 3;         // a word counted this often in the frequency list is taken as a word
     long long min_letters = 3;
+    long long split_top = 0;  // two-word proposals only of two of the list's most frequent words; 0: any
 };
 
 constexpr size_t kShortLetters = 4;
@@ -66,9 +67,12 @@ public:
     std::optional<Text> correction(TextView word, bool sentence_start) const;
 
 private:
+    long long count(const std::string &word) const;  // in the frequency list, lower-cased; 0 when absent
+
     std::vector<std::unique_ptr<Dictionary>> dictionaries_;
     Frequencies frequencies_;
     SpellingSettings settings_;
+    long long split_count_ = 0;  // the count of the split_top-th most frequent word (0: every word)
 };
 
 // The bundle's spelling stage (its manifest section, its checked files), or nullptr when it has none.

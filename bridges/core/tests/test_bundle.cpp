@@ -575,6 +575,10 @@ TEST_F(SpellingBundleTest, ASpellingStageOpensAndItsFilesAreTheBundles) {
     EXPECT_EQ(Bundle::open(root_)->manifest().spelling->distance_weight, 100.0);
     spell("\"known_count\": 3", "\"known_count\": \"7\"");
     EXPECT_EQ(Bundle::open(root_)->manifest().spelling->known_count, 7);
+    // split_top: absent in bundles written before it (any split), else as written.
+    EXPECT_EQ(m.spelling->split_top, 0);
+    spell("\"min_letters\": 3", "\"min_letters\": 3, \"split_top\": 100");
+    EXPECT_EQ(Bundle::open(root_)->manifest().spelling->split_top, 100);
 }
 
 TEST_F(SpellingBundleTest, NullIsNoStage) {
@@ -628,6 +632,8 @@ TEST_F(SpellingBundleTest, Refusals) {
         {{"\"known_count\": 3", "\"known_count\": 0"}, "known_count: Input should be greater than or equal to 1"},
         {{"\"min_letters\": 3", "\"min_letters\": 0"}, "min_letters: Input should be greater than or equal to 1"},
         {{"\"min_letters\": 3", "\"min_letters\": 11"}, "min_letters: Input should be less than or equal to 10"},
+        {{"\"min_letters\": 3", "\"min_letters\": 3, \"split_top\": -1"},
+         "split_top: Input should be greater than or equal to 0"},
         {{"\"min_letters\": 3", "\"min_letters\": 2.5"},
          "min_letters: Input should be a valid integer, got a number with a fractional part"},
         {{"\"min_letters\": 3", "\"min_letters\": \"three\""},

@@ -94,6 +94,7 @@ TEST(Speller, SkipRulesInPythonsOrder) {
     EXPECT_EQ(fix(s, "BECUSE"), "-");                    // all capitals: an acronym
     EXPECT_EQ(fix(s, "Becuse"), "-");                    // capitalised inside a sentence: a name
     EXPECT_EQ(fix(s, "BeCuse", true), "-");              // capitals after the first, even at the start
+    EXPECT_EQ(fix(s, "beCuse"), "-");                    // or after a lower-case first letter (vLatest)
     EXPECT_EQ(fix(s, "b\xc3\xa9" "cuse"), "-");          // not plain ASCII letters
     EXPECT_EQ(fix(s, "becuse's"), "-");                  // a word with an apostrophe, but no proposal for it
     EXPECT_EQ(fix(s, "be-cuse"), "-");
@@ -132,6 +133,25 @@ TEST(Speller, RankingAndCase) {
     EXPECT_EQ(fix(speller({{"a", 50}}), "alot"), "-");  // "lot" is in no list: min count 0
     // "Alot": Hunspell proposes Lot before "A lot", both ln(41) - 4: the tie takes Lot.
     EXPECT_EQ(fix(speller({{"a", 50}, {"lot", 40}}), "Alot", true), "Lot");
+    // split_top: both words must be among that many most frequent words (counts 50, 40, 30, 20 rank a, lot,
+    // the, wood). Top 2 takes "a lot"; top 1 ("a" only) refuses it, and Hunspell's next proposal, lot (the
+    // same ln(41) - 4), is taken; 0 takes any split.
+    const Frequencies ranked = {{"a", 50}, {"lot", 40}, {"the", 30}, {"wood", 20}};
+    SpellingSettings top;
+    top.split_top = 2;
+    EXPECT_EQ(fix(speller(ranked, top), "alot"), "a lot");
+    top.split_top = 1;
+    EXPECT_EQ(fix(speller(ranked, top), "alot"), "lot");
+    top.split_top = 0;
+    EXPECT_EQ(fix(speller(ranked, top), "alot"), "a lot");
+    top.split_top = 9;  // more than the list holds: every listed word
+    EXPECT_EQ(fix(speller(ranked, top), "alot"), "a lot");
+    // Ties at the cut count as in: lot and the share the 2nd count, so top 2 takes both.
+    top.split_top = 2;
+    EXPECT_EQ(fix(speller({{"a", 50}, {"the", 40}, {"lot", 40}}, top), "alot"), "a lot");
+    // The typed word less a negative prefix is no fix (Hunspell proposes check, unchecked).
+    EXPECT_EQ(fix(speller({{"check", 1000}}), "uncheck"), "-");
+    EXPECT_EQ(fix(speller({{"check", 1000}, {"unchecked", 1}}), "uncheck"), "unchecked");
     // An apostrophe word proposed (don't: one edit, ln(51) - 4).
     EXPECT_EQ(fix(speller({{"don't", 50}}), "dont"), "don't");
 }
