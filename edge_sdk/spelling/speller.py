@@ -20,7 +20,8 @@ A word is left alone when it is short, capitalised inside a sentence (a name), a
 ASCII letters, accepted by any of the dictionaries, or common in the frequency list; a proposal is only
 taken when it is at most `max_distance` edits away (`max_distance_short` for words of up to four letters),
 keeps the word's case pattern, is not the typed word less a negative prefix (*uncheck* -> *check*), is a
-word of the frequency list, and is one word or the typed word split in two frequent words (*alot* -> *a lot*). The native core implements the same rules in the same order.
+word of the frequency list, and is one word or the typed word split in two frequent words (*alot* -> *a lot*).
+The native core implements the same rules in the same order.
 """
 
 from __future__ import annotations
