@@ -47,10 +47,7 @@ def main() -> None:
         alarms: list[str] = []
         for source, reference in zip(split.sources, split.references, strict=True):
             typed = model_input(source, 0, len(source), protected_spans(source, 0, len(source), alphabet), alphabet)
-            # Speller.respell's words and sentence start, kept per word to judge each one.
-            first = next((k for k, x in enumerate(typed.words) if x.protected is None and x.text[0].isalnum()), -1)
-            fixed = {i: c for i, w in enumerate(typed.words)
-                     if w.protected is None and (c := speller.correction(w.text, i == first)) is not None}
+            fixed = speller.fixes(typed)
             if source == reference:
                 tally["correct sentences"] += 1
                 tally["correct sentences respelled"] += bool(fixed)

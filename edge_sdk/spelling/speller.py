@@ -157,20 +157,23 @@ class Speller:
             return None
         return best[0].upper() + best[1:] if word[0].isupper() else best
 
+    def fixes(self, source: ModelInput) -> dict[int, str]:
+        """The corrections of `source`'s words, by word index: placeholders are never respelled, and the
+        sentence starts at its first other word that starts with a letter or digit."""
+        first = next((i for i, w in enumerate(source.words) if w.protected is None and w.text[0].isalnum()), -1)
+        return {i: fixed for i, w in enumerate(source.words)
+                if w.protected is None and (fixed := self.correction(w.text, i == first)) is not None}
+
     def respell(self, source: ModelInput) -> tuple[str, list[str]]:
         """The model's input text with this stage's corrections, and its words. Edits are still aligned
         against `source` (what the user typed), so a respelled word becomes an edit like any other."""
         words = [w.text for w in source.words]
-        first = next((i for i, w in enumerate(source.words) if w.protected is None and w.text[0].isalnum()), -1)
         parts, at = [], 0
-        for i, w in enumerate(source.words):
-            if w.protected is not None:
-                continue
-            fixed = self.correction(w.text, i == first)
-            if fixed is not None:
-                parts += [source.text[at:w.start], fixed]
-                at = w.end
-                words[i] = fixed
+        for i, fixed in self.fixes(source).items():
+            w = source.words[i]
+            parts += [source.text[at:w.start], fixed]
+            at = w.end
+            words[i] = fixed
         if not parts:
             return source.text, words
         # A correction may be two words (*alot* -> *a lot*).

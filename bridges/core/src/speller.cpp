@@ -225,8 +225,7 @@ std::optional<Text> Speller::correction(TextView typed, bool sentence_start) con
         return std::nullopt;  // a name, or an identifier (vLatest, iPhone)
     }
     const std::string folded = lower_ascii(word);
-    const auto known = frequencies_.find(folded);
-    if ((known != frequencies_.end() && known->second >= s.known_count) ||
+    if (count(folded) >= s.known_count ||
         std::any_of(dictionaries_.begin(), dictionaries_.end(), [&](const auto &d) { return d->spell(word); })) {
         return std::nullopt;
     }
