@@ -87,7 +87,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet "torch==2.13.0" -e ".[dev]"
 	touch $@
 
-demo: install
+demo: install native-deps
 	$(SDK) build
 	$(SDK) verify build/grammar-corrector
 	$(SDK) run --bundle build/grammar-corrector --quantization int8 \

@@ -104,27 +104,42 @@ def test_keep_drops_only_the_edits_it_refuses() -> None:
     assert [(e.start, e.end, e.replacement) for e in without_capital] == [(8, 14, "because"), (23, 23, ".")]
 
 
-def _curve(f05: list[float], changed: list[float]):
+def _curve(f05: list[float], changed: list[float], correct: int = 100):
     from edge_sdk.evaluate.metrics import Scores
 
-    return [Scores("m", 0.0, 0.0, f, 0.0, 0.0, c, 100) for f, c in zip(f05, changed, strict=True)]
+    return [Scores("m", 0.0, 0.0, f, 0.0, 0.0, c, 400, correct) for f, c in zip(f05, changed, strict=True)]
 
 
-def test_operating_points_take_the_lowest_threshold_within_the_budget_on_every_split() -> None:
+def test_operating_points_take_the_lowest_threshold_within_the_budget_over_the_dev_splits_together() -> None:
     from edge_sdk.evaluate.gate import operating_points
 
     thresholds = (0.0, 0.3, 0.5, 0.7)
-    curves = {"dev": _curve([0.60, 0.62, 0.61, 0.55], [0.09, 0.04, 0.02, 0.01]),
-              "learner-dev": _curve([0.50, 0.52, 0.53, 0.49], [0.12, 0.06, 0.05, 0.02])}
+    # Pooled over 300 + 100 correct sentences: 0.0 changes (27 + 12) / 400 = 9.75 %, 0.3 (12 + 6) / 400 =
+    # 4.5 %, 0.5 (6 + 5) / 400 = 2.75 %, 0.7 (3 + 2) / 400 = 1.25 %. Per split, 0.3 would fail learner-dev's
+    # 6 %: the small split alone does not set the threshold.
+    curves = {"dev": _curve([0.60, 0.62, 0.61, 0.55], [0.09, 0.04, 0.02, 0.01], correct=300),
+              "learner-dev": _curve([0.50, 0.52, 0.53, 0.49], [0.12, 0.06, 0.05, 0.02], correct=100)}
     recall, balanced, precision = operating_points(curves, thresholds, 0.05)
-    assert (recall.threshold, balanced.threshold, precision.threshold) == (0.5, 0.5, 0.7)
+    assert (recall.threshold, balanced.threshold, precision.threshold) == (0.3, 0.3, 0.7)
     assert "lowest with <= 5.0%" in recall.rule and "lowest with <= 2.5%" in precision.rule
+
+
+def test_operating_points_weigh_each_split_by_its_correct_sentences() -> None:
+    from edge_sdk.evaluate.gate import operating_points
+
+    # The same rates with the sizes swapped: learner-dev's 6 % now weighs three times dev's 4 %, pooling to
+    # (4 + 18) / 400 = 5.5 % at 0.3, so the lowest within 5 % is 0.5 ((2 + 15) / 400 = 4.25 %).
+    curves = {"dev": _curve([0.60, 0.62, 0.61, 0.55], [0.09, 0.04, 0.02, 0.01], correct=100),
+              "learner-dev": _curve([0.50, 0.52, 0.53, 0.49], [0.12, 0.06, 0.05, 0.02], correct=300)}
+    recall, _balanced, _precision = operating_points(curves, (0.0, 0.3, 0.5, 0.7), 0.05)
+    assert recall.threshold == 0.5
 
 
 def test_operating_points_say_so_when_no_threshold_meets_the_budget() -> None:
     from edge_sdk.evaluate.gate import operating_points
 
-    curves = {"dev": _curve([0.6, 0.6], [0.04, 0.03]), "learner-dev": _curve([0.5, 0.5], [0.19, 0.068])}
+    # At 0.9: (3 + 6.8) / 200 = 4.9 % of both splits' correct sentences, above the 2.5 % of "precision".
+    curves = {"dev": _curve([0.6, 0.6], [0.06, 0.03]), "learner-dev": _curve([0.5, 0.5], [0.19, 0.068])}
     recall, _balanced, precision = operating_points(curves, (0.0, 0.9), 0.05)
     assert recall.threshold == 0.9 and precision.threshold == 0.9
-    assert recall.rule.startswith("none reaches <= 5.0% changed") and "6.8%" in recall.rule
+    assert precision.rule.startswith("none reaches <= 2.5% changed") and "4.9%" in precision.rule

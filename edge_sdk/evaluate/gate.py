@@ -48,21 +48,31 @@ def sweep(sources: Sequence[str], references: Sequence[str], scored: Sequence[Sc
     return [score(f"gate {t:g}", sources, outputs_at(sources, scored, t), references) for t in thresholds]
 
 
+def pooled_changed(curves: dict[str, list[Scores]], i: int) -> float:
+    """The share of all the dev splits' correct sentences changed at threshold index `i`, counted together."""
+    total = sum(curve[i].correct_sentences for curve in curves.values())
+    changed = sum(curve[i].false_positive_rate * curve[i].correct_sentences for curve in curves.values())
+    return changed / total if total else 0.0
+
+
 def operating_points(curves: dict[str, list[Scores]], thresholds: Sequence[float] = THRESHOLDS,
                      max_changed: float = 0.05) -> list[OperatingPoint]:
     """Three points from the dev curves (split -> scores per threshold): the lowest threshold that changes at
-    most `max_changed` of the correct sentences on every split ("recall"), the one with the best mean F0.5
-    among those ("balanced"), and the lowest that changes at most half that ("precision")."""
+    most `max_changed` of the dev splits' correct sentences, counted together ("recall"), the one with the
+    best mean F0.5 among those ("balanced"), and the lowest that changes at most half that ("precision").
+
+    Pooled rather than per split: learner-dev has 152 correct sentences, so one sentence is 0.7 points of
+    its rate, and a per-split rule lets the smallest split's noise set the threshold (docs/model-card.md)."""
 
     def lowest(limit: float) -> tuple[int, str]:
-        """The lowest threshold within `limit` on every split, and the rule in words; where none is, the
-        highest threshold, saying so (a model that needs more than the gate must not look as if it met it)."""
+        """The lowest threshold within `limit`, and the rule in words; where none is, the highest threshold,
+        saying so (a model that needs more than the gate must not look as if it met it)."""
         for i in range(len(thresholds)):
-            if all(curve[i].false_positive_rate <= limit for curve in curves.values()):
-                return i, f"lowest with <= {limit:.1%} of correct sentences changed on every dev split"
-        worst = max(curve[-1].false_positive_rate for curve in curves.values())
+            if pooled_changed(curves, i) <= limit:
+                return i, f"lowest with <= {limit:.1%} of the dev splits' correct sentences changed"
+        worst = pooled_changed(curves, len(thresholds) - 1)
         return len(thresholds) - 1, (f"none reaches <= {limit:.1%} changed: the highest threshold, which still "
-                                     f"changes {worst:.1%} on a dev split")
+                                     f"changes {worst:.1%} of the dev splits' correct sentences")
 
     recall, recall_rule = lowest(max_changed)
     allowed = range(recall, len(thresholds))

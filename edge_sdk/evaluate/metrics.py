@@ -102,6 +102,7 @@ class Scores:
     exact_match: float
     false_positive_rate: float  # share of already-correct sentences the system changed
     sentences: int
+    correct_sentences: int = 0  # the already-correct ones: what false_positive_rate is a share of
 
 
 def score(system: str, sources: Sequence[str], hypotheses: Sequence[str], references: Sequence[str]) -> Scores:
@@ -110,4 +111,4 @@ def score(system: str, sources: Sequence[str], hypotheses: Sequence[str], refere
     changed = sum(hypotheses[i] != sources[i] for i in correct)
     return Scores(system, counts.precision, counts.recall, counts.f_beta(0.5), gleu(sources, hypotheses, references),
                   sum(h == r for h, r in zip(hypotheses, references, strict=True)) / max(1, len(references)),
-                  changed / len(correct) if correct else 0.0, len(references))
+                  changed / len(correct) if correct else 0.0, len(references), len(correct))
