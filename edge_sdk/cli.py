@@ -94,6 +94,17 @@ def _default_weights(weights: Path | None, tokenizer: Path | None) -> tuple[Path
     return weights, tokenizer
 
 
+def _shipped_stages(spelling: Path | None, margins: list[float] | None) -> tuple[Path | None, list[float]]:
+    """The built-in default's spelling assets and gate threshold where the options leave them unset, so that
+    scoring the shipped model scores what ships."""
+    from edge_sdk.config import load_config
+
+    default = load_config(None)
+    if spelling is None and default.spelling is not None:
+        spelling = default.resolve(default.spelling.assets)
+    return spelling, margins or [default.generation.min_edit_margin]
+
+
 def _check_output(path: Path | None, option: str, example: str, inputs: tuple[Path | None, ...] = ()) -> None:
     """Refuse an output file before any work: a folder, one of the command's inputs, an unwritable place."""
     from edge_sdk.fileio import OutputError, check_output_file
@@ -701,9 +712,14 @@ def evaluate(
              "own threshold applies to --artifact).", min=0.0, max=0.999)] = None,
     spelling: Annotated[Path | None, typer.Option(
         help="Put the spelling stage with these assets (e.g. edge_sdk/assets/spelling) in front of the "
-             "checkpoint.")] = None,
+             "checkpoint (without --weights: the shipped default's).")] = None,
+    no_spelling: Annotated[bool, typer.Option(
+        "--no-spelling", help="Score the model without the spelling stage in front of it.")] = False,
 ) -> None:
     """ERRANT P/R/F0.5, GLEU, exact match and false-positive rate on held-out splits, with baselines.
+
+    Without --weights it scores the shipped default as it ships: its spelling stage in front and its
+    edit-confidence gate behind (--no-spelling, --min-edit-margin to score it otherwise).
 
     The synthetic test split and the learner-like split (everyday sentences, several learner errors each;
     docs/data.md) side by side; per split, the share of the references' edits each system makes by ERRANT
@@ -733,6 +749,10 @@ def evaluate(
         raise _fail(str(err)) from None
     except OSError as err:
         raise _fail(_os_error(err)) from None
+    if weights is None:
+        spelling, min_edit_margin = _shipped_stages(spelling, min_edit_margin)
+    if no_spelling:
+        spelling = None
     weights, tokenizer = _default_weights(weights, tokenizer)
     written = [(option, path) for option, path in (("--out", out), ("--markdown", markdown), ("--outputs", outputs))
                if path is not None]

@@ -57,15 +57,24 @@ def test_eval_command_scores_the_shipped_model_with_baselines(tmp_path):
                                       "--outputs", str(tsv)])
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
+    # The shipped default is scored as it ships: the config's spelling stage in front, its gate behind.
+    config = load_config(None)
+    assert config.spelling is not None and config.generation.min_edit_margin > 0
+    shipped = f"EdgeFormer + spelling, gate {config.generation.min_edit_margin:g}"
     # The synthetic test split and the packaged learner-like one, side by side.
     assert [r["split"] for r in report["splits"]] == ["test", "learner"]
     for split in report["splits"]:
-        assert [s["system"] for s in split["scores"]] == ["copy source", "harper-py", "EdgeFormer"]
+        assert [s["system"] for s in split["scores"]] == ["copy source", "harper-py", shipped]
         assert split["scores"][0]["f05"] == 0.0 and split["sentences"] == 12
-        assert set(split["edits_by_type"]) == {"copy source", "harper-py", "EdgeFormer"}
+        assert set(split["edits_by_type"]) == {"copy source", "harper-py", shipped}
         assert all(v["made"] == 0.0 for v in split["edits_by_type"]["copy source"].values())
-    assert "| EdgeFormer |" in md.read_text() and "ERRANT type" in md.read_text()
+    assert f"| {shipped} |" in md.read_text() and "ERRANT type" in md.read_text()
     assert "by error type" in result.output and "learner split" in result.output
     rows = tsv.read_text(encoding="utf-8").splitlines()
-    assert rows[0].split("\t") == ["split", "source", "reference", "types", "copy source", "harper-py", "EdgeFormer"]
+    assert rows[0].split("\t") == ["split", "source", "reference", "types", "copy source", "harper-py", shipped]
     assert len(rows) == 25 and {r.split("\t")[0] for r in rows[1:]} == {"test", "learner"}
+
+    alone = CliRunner().invoke(app, ["eval", "--limit", "4", "--split", "test", "--no-baselines", "--no-spelling",
+                                     "--min-edit-margin", "0", "--out", str(out)])
+    assert alone.exit_code == 0, alone.output
+    assert [s["system"] for s in json.loads(out.read_text())["splits"][0]["scores"]] == ["EdgeFormer"]
