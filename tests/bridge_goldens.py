@@ -39,13 +39,13 @@ def write_goldens(bundle, out: Path, limit: int | None) -> list[Path]:
     return files
 
 
-def write_cascade_golden(detector_bundle, default_bundle, out: Path) -> None:
+def write_cascade_golden(detector_bundle, model_bundle, out: Path) -> None:
     from edge_sdk.generation.cascade import Cascade
     from edge_sdk.generation.classifier import TextClassifier
     from edge_sdk.generation.corrector import GrammarCorrector
 
     detector = TextClassifier(detector_bundle, "executorch", "fp32")
-    corrector = GrammarCorrector(default_bundle, "executorch", "int8")
+    corrector = GrammarCorrector(model_bundle, "executorch", "int8")
     # A threshold inside the tiny detector's range, so some texts reach the corrector and some do not.
     probabilities = sorted(detector.classify(t).probabilities["error"] for t in CASCADE_TEXTS)
     threshold = probabilities[len(probabilities) // 2]

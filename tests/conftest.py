@@ -40,13 +40,18 @@ def spm_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def default_bundle(tmp_path_factory: pytest.TempPathFactory):
-    """The shipped corrector in ExecuTorch (int8, fp32) and LiteRT (int8), built from the built-in default config
-    once per run with only the artifacts the tests drive (reliability tests, the native core's replay)."""
+def model_bundle(tmp_path_factory: pytest.TempPathFactory):
+    """The shipped model in ExecuTorch (int8, fp32) and LiteRT (int8), built from the built-in default config
+    once per run with only the artifacts the tests drive (reliability tests, the native core's replay, the
+    platform layers' goldens), without the default's spelling stage and with the edit-confidence gate off:
+    the model path itself, which the tests of a bundle without a stage and of the ungated edits need.
+    `spelling_bundle` is the shipped pipeline whole; tests/test_default_bundle.py builds every artifact."""
     from edge_sdk.build import build_bundle
-    from edge_sdk.config import load_config
+    from edge_sdk.config import GenerationConfig, load_config
 
     config = load_config(None)
+    config.spelling = None
+    config.generation = GenerationConfig()
     config.targets = {name: t for name, t in config.targets.items() if name in ("executorch", "tflite")}
     for name, target in config.targets.items():
         # int8 first: the artifact apps ship and the one picked when no quantization is named. ExecuTorch
@@ -57,9 +62,9 @@ def default_bundle(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def spelling_bundle(tmp_path_factory: pytest.TempPathFactory):
-    """The shipped corrector with the spelling stage over the packaged assets (edge_sdk/assets/spelling: en_US
-    and en_GB, the corpus frequencies) and the default settings, ExecuTorch int8 only: what the native core's
-    spelling replay and ABI tests run."""
+    """The shipped corrector as it ships, ExecuTorch int8 only: the spelling stage over the packaged assets
+    (edge_sdk/assets/spelling: en_US and en_GB, the corpus frequencies) with the default settings, and the
+    default's edit-confidence gate: what the native core's spelling replay and ABI tests run."""
     from edge_sdk.build import build_bundle
     from edge_sdk.config import SpellingConfig, load_config
     from edge_sdk.spelling.speller import packaged_spelling
@@ -83,17 +88,17 @@ def detector_bundle(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def bridge_goldens(default_bundle, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+def bridge_goldens(model_bundle, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The Python reference's golden corrections for the platform layers (Kotlin, Swift), written once."""
     from tests.bridge_goldens import CI_LIMIT, write_goldens
 
-    return write_goldens(default_bundle, tmp_path_factory.mktemp("bridge-goldens"), CI_LIMIT)
+    return write_goldens(model_bundle, tmp_path_factory.mktemp("bridge-goldens"), CI_LIMIT)
 
 
 @pytest.fixture(scope="session")
-def cascade_golden(detector_bundle, default_bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cascade_golden(detector_bundle, model_bundle, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.bridge_goldens import write_cascade_golden
 
     out = tmp_path_factory.mktemp("cascade-golden") / "cascade.jsonl"
-    write_cascade_golden(detector_bundle, default_bundle, out)
+    write_cascade_golden(detector_bundle, model_bundle, out)
     return out

@@ -21,14 +21,14 @@ LONG = "She go to school and " + ", and ".join(["we was walking to the park with
 
 
 @pytest.fixture(scope="module")
-def corrector(default_bundle) -> GrammarCorrector:
-    return GrammarCorrector(default_bundle, "executorch", "int8")
+def corrector(model_bundle) -> GrammarCorrector:
+    return GrammarCorrector(model_bundle, "executorch", "int8")
 
 
 @pytest.fixture(scope="module")
-def golden(default_bundle, tmp_path_factory) -> tuple[dict, list[dict]]:
+def golden(model_bundle, tmp_path_factory) -> tuple[dict, list[dict]]:
     out = tmp_path_factory.mktemp("golden") / "core-golden.jsonl"
-    result = CliRunner().invoke(app, ["golden", str(default_bundle.root), "-o", str(out), "--limit", "120"])
+    result = CliRunner().invoke(app, ["golden", str(model_bundle.root), "-o", str(out), "--limit", "120"])
     assert result.exit_code == 0, result.output
     assert "wrote 120 inputs" in " ".join(result.output.split())
     lines = out.read_text(encoding="utf-8").split("\n")
@@ -54,17 +54,17 @@ def test_golden_inputs_are_many_deterministic_and_in_group_order(corrector):
     assert [i for i, _ in picked] == sorted(i for i, _ in picked)
 
 
-def test_golden_file_structure(golden, default_bundle):
+def test_golden_file_structure(golden, model_bundle):
     header, records = golden
-    assert header == {"golden": "edge-sdk-core", "version": 3, "bundle_digest": default_bundle.digest,
+    assert header == {"golden": "edge-sdk-core", "version": 3, "bundle_digest": model_bundle.digest,
                       "backend": "executorch", "quantization": "int8",
-                      "max_source_len": default_bundle.manifest.generation.max_source_len,
-                      "min_edit_margin": default_bundle.manifest.generation.min_edit_margin, "spelling": False,
+                      "max_source_len": model_bundle.manifest.generation.max_source_len,
+                      "min_edit_margin": model_bundle.manifest.generation.min_edit_margin, "spelling": False,
                       "inputs": 120}
     assert len(records) == 120
     assert {r["group"] for r in records} == set(GROUPS)
     assert [r["id"] for r in records] == sorted(r["id"] for r in records)
-    eos = default_bundle.manifest.generation.eos_id
+    eos = model_bundle.manifest.generation.eos_id
     for r in records:
         assert r["normalized"] == normalize_text(r["text"])
         assert eos not in r["ids"]
@@ -165,13 +165,13 @@ def test_cascade_runs_the_detector_per_sentence(corrector):
     assert cascade.correct("😀").error_probability == pytest.approx(0.1)  # a sentence, nothing to correct
 
 
-def test_eval_scores_whole_inputs_in_the_runtime_and_eagerly(default_bundle, corrector):
+def test_eval_scores_whole_inputs_in_the_runtime_and_eagerly(model_bundle, corrector):
     from edge_sdk.config import load_config
     from edge_sdk.evaluate.systems import bundle_correct, edgeformer_correct, load_checkpoint
 
     paragraph = "She go to school. He have a dog."
     assert len(corrector.tokenizer.encode(LONG)) + 1 > corrector.generation.max_source_len
-    runtime = bundle_correct(default_bundle.root, "executorch/int8", [LONG, paragraph])
+    runtime = bundle_correct(model_bundle.root, "executorch/int8", [LONG, paragraph])
     assert runtime == [corrector.correct(LONG).text, corrector.correct(paragraph).text]
     assert runtime[0] == LONG  # over-long: returned whole, never truncated
     assert runtime[1] != paragraph and runtime[1].count(".") == 2  # both sentences corrected, none lost
@@ -181,14 +181,14 @@ def test_eval_scores_whole_inputs_in_the_runtime_and_eagerly(default_bundle, cor
     assert eager[0] == LONG and eager[1].count(".") == 2
 
 
-def test_cli_golden_refuses_a_folder_as_output(default_bundle, tmp_path: Path):
-    result = CliRunner().invoke(app, ["golden", str(default_bundle.root), "-o", str(tmp_path)])
+def test_cli_golden_refuses_a_folder_as_output(model_bundle, tmp_path: Path):
+    result = CliRunner().invoke(app, ["golden", str(model_bundle.root), "-o", str(tmp_path)])
     assert result.exit_code != 0 and "--out" in result.output
 
 
-def test_cli_run_json_gives_code_point_and_utf16_offsets_and_kinds(default_bundle):
+def test_cli_run_json_gives_code_point_and_utf16_offsets_and_kinds(model_bundle):
     text = "😀 He have a dog.\n👍🏽 She go to school."
-    result = CliRunner().invoke(app, ["run", "-b", str(default_bundle.root), "--json", text])
+    result = CliRunner().invoke(app, ["run", "-b", str(model_bundle.root), "--json", text])
     assert result.exit_code == 0, result.output
     out = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
     assert out["edits"], "the shipped model corrects these"

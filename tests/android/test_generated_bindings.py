@@ -19,10 +19,10 @@ def _bindings(out: Path, *bundles: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, check=False)
 
 
-def test_generated_kotlin_compiles_and_refuses_another_artifact(kotlin: Kotlin, library_classes: Path, default_bundle,
+def test_generated_kotlin_compiles_and_refuses_another_artifact(kotlin: Kotlin, library_classes: Path, model_bundle,
                                                                 detector_bundle, tiny_bundle, tmp_path: Path) -> None:
     out = tmp_path / "generated"
-    result = _bindings(out, default_bundle.root, detector_bundle.root)
+    result = _bindings(out, model_bundle.root, detector_bundle.root)
     assert result.returncode == 0, result.stdout + result.stderr
     common = sorted((out / "common").rglob("*.kt"))
     assert [p.name for p in common] == ["GrammarCorrector.kt", "GrammarCorrectorCascade.kt", "TinyDetector.kt"]
@@ -33,7 +33,7 @@ def test_generated_kotlin_compiles_and_refuses_another_artifact(kotlin: Kotlin, 
     tests = tmp_path / "tests"
     kotlin.compile(sorted((HERE / "kotlin").glob("*.kt")), tests, library_classes, generated)
     counts = kotlin.run_junit([library_classes, generated, tests], tmp_path / "reports", {
-        "dev.edgesdk.test.bundle": str(default_bundle.root),
+        "dev.edgesdk.test.bundle": str(model_bundle.root),
         "dev.edgesdk.test.detector": str(detector_bundle.root),
         "dev.edgesdk.test.otherBundle": str(tiny_bundle.root),
         "dev.edgesdk.test.work": str(tmp_path / "work"),

@@ -14,12 +14,12 @@ from tests.android.conftest import LIBRARY_TESTS, Kotlin, platform_free_sources
 from tests.bridge_goldens import write_goldens
 
 
-def _run(kotlin: Kotlin, library_classes: Path, default_bundle, detector_bundle, spelling_bundle, tmp_path: Path,
+def _run(kotlin: Kotlin, library_classes: Path, model_bundle, detector_bundle, spelling_bundle, tmp_path: Path,
          goldens: list[Path], cascade: Path) -> dict:
     tests = tmp_path / "tests"
     kotlin.compile(platform_free_sources(LIBRARY_TESTS), tests, library_classes)
     return kotlin.run_junit([library_classes, tests], tmp_path / "reports", {
-        "dev.edgesdk.test.bundle": str(default_bundle.root),
+        "dev.edgesdk.test.bundle": str(model_bundle.root),
         "dev.edgesdk.test.detector": str(detector_bundle.root),
         "dev.edgesdk.test.spellingBundle": str(spelling_bundle.root),
         "dev.edgesdk.test.golden": ":".join(map(str, goldens)),
@@ -28,20 +28,20 @@ def _run(kotlin: Kotlin, library_classes: Path, default_bundle, detector_bundle,
     }, "dev.edgesdk")
 
 
-def test_kotlin_library_matches_python(kotlin: Kotlin, library_classes: Path, default_bundle, detector_bundle,
+def test_kotlin_library_matches_python(kotlin: Kotlin, library_classes: Path, model_bundle, detector_bundle,
                                        spelling_bundle, bridge_goldens: list[Path], cascade_golden: Path,
                                        tmp_path: Path) -> None:
-    counts = _run(kotlin, library_classes, default_bundle, detector_bundle, spelling_bundle, tmp_path, bridge_goldens,
+    counts = _run(kotlin, library_classes, model_bundle, detector_bundle, spelling_bundle, tmp_path, bridge_goldens,
                   cascade_golden)
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
     assert counts["tests"] >= 15, counts
 
 
 @pytest.mark.slow
-def test_kotlin_library_matches_python_on_every_golden_input(kotlin: Kotlin, library_classes: Path, default_bundle,
+def test_kotlin_library_matches_python_on_every_golden_input(kotlin: Kotlin, library_classes: Path, model_bundle,
                                                             detector_bundle, spelling_bundle, cascade_golden: Path,
                                                             tmp_path: Path) -> None:
-    goldens = write_goldens(default_bundle, tmp_path / "goldens", None)
-    counts = _run(kotlin, library_classes, default_bundle, detector_bundle, spelling_bundle, tmp_path, goldens,
+    goldens = write_goldens(model_bundle, tmp_path / "goldens", None)
+    counts = _run(kotlin, library_classes, model_bundle, detector_bundle, spelling_bundle, tmp_path, goldens,
                   cascade_golden)
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts

@@ -46,8 +46,8 @@ def projection_golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_ctest_suites(core_build: Path, default_bundle, spelling_bundle, projection_golden: Path) -> None:
-    env = {**os.environ, "EDGE_SDK_TEST_BUNDLE": str(default_bundle.root),
+def test_ctest_suites(core_build: Path, model_bundle, spelling_bundle, projection_golden: Path) -> None:
+    env = {**os.environ, "EDGE_SDK_TEST_BUNDLE": str(model_bundle.root),
            "EDGE_SDK_TEST_SPELLING_BUNDLE": str(spelling_bundle.root),
            "EDGE_SDK_PROJECTION_GOLDEN": str(projection_golden)}
     result = subprocess.run([ctest(), "--test-dir", str(core_build), "--output-on-failure", "-j2"], env=env,
@@ -79,19 +79,19 @@ def _replay(core_build: Path, bundle, tmp_path: Path, quantization: str, limit: 
 
 
 @pytest.mark.parametrize("quantization", ["int8", "fp32"])
-def test_golden_replay_subset(core_build: Path, default_bundle, tmp_path: Path, quantization: str) -> None:
-    counts = _replay(core_build, default_bundle, tmp_path, quantization, CI_LIMIT)
+def test_golden_replay_subset(core_build: Path, model_bundle, tmp_path: Path, quantization: str) -> None:
+    counts = _replay(core_build, model_bundle, tmp_path, quantization, CI_LIMIT)
     assert counts["correction_mismatches"] == counts["ids_mismatches"] == counts["normalized_mismatches"] == 0
     # Every group of the golden set is in the subset (paragraphs, over-long, Unicode, empty, test split).
     assert {"empty", "unicode", "paragraph", "long", "test_src", "test_tgt"} <= set(counts["groups"])
 
 
-def test_golden_replay_subset_with_the_edit_confidence_gate(core_build: Path, default_bundle, tmp_path: Path) -> None:
+def test_golden_replay_subset_with_the_edit_confidence_gate(core_build: Path, model_bundle, tmp_path: Path) -> None:
     from edge_sdk.verify.core_golden import write_core_golden
 
-    ungated = write_core_golden(default_bundle, tmp_path / "ungated.jsonl", "executorch", "int8", limit=GATE_LIMIT,
+    ungated = write_core_golden(model_bundle, tmp_path / "ungated.jsonl", "executorch", "int8", limit=GATE_LIMIT,
                                 groups=GATE_GROUPS, min_edit_margin=0.0)
-    counts = _replay(core_build, default_bundle, tmp_path, "int8", GATE_LIMIT, groups=GATE_GROUPS,
+    counts = _replay(core_build, model_bundle, tmp_path, "int8", GATE_LIMIT, groups=GATE_GROUPS,
                      min_edit_margin=GATE_THRESHOLD)
     assert counts["min_edit_margin"] == GATE_THRESHOLD
     # The threshold really gates: Python dropped edits, so the core agreeing below means it dropped the same.
@@ -121,8 +121,8 @@ def test_golden_replay_with_the_spelling_stage_switched_off(core_build: Path, sp
 
 @pytest.mark.slow
 @pytest.mark.parametrize("quantization", ["int8", "fp32"])
-def test_golden_replay_full(core_build: Path, default_bundle, tmp_path: Path, quantization: str) -> None:
-    counts = _replay(core_build, default_bundle, tmp_path, quantization, None)
+def test_golden_replay_full(core_build: Path, model_bundle, tmp_path: Path, quantization: str) -> None:
+    counts = _replay(core_build, model_bundle, tmp_path, quantization, None)
     assert counts["inputs"] >= 10_000
     assert counts["correction_mismatches"] == counts["ids_mismatches"] == counts["normalized_mismatches"] == 0
 
@@ -135,7 +135,7 @@ def test_golden_replay_full_with_the_spelling_stage(core_build: Path, spelling_b
     assert counts["correction_mismatches"] == counts["ids_mismatches"] == counts["normalized_mismatches"] == 0
 
 
-def test_classifier_and_cascade_match_python(core: NativeCore, detector_bundle, default_bundle) -> None:
+def test_classifier_and_cascade_match_python(core: NativeCore, detector_bundle, model_bundle) -> None:
     from edge_sdk.generation.cascade import Cascade
     from edge_sdk.generation.classifier import TextClassifier
     from edge_sdk.generation.corrector import GrammarCorrector
@@ -151,8 +151,8 @@ def test_classifier_and_cascade_match_python(core: NativeCore, detector_bundle, 
         assert native.keys() == python.keys()
         assert all(abs(native[k] - python[k]) < 1e-6 for k in python), (text, native, python)
 
-    py_corrector = GrammarCorrector(default_bundle, "executorch", "int8")
-    native_corrector = core.open_bundle(default_bundle.root).corrector("executorch", "int8")
+    py_corrector = GrammarCorrector(model_bundle, "executorch", "int8")
+    native_corrector = core.open_bundle(model_bundle.root).corrector("executorch", "int8")
     # A threshold inside the tiny detector's range, so some sentences go to the corrector and some do not.
     probabilities = sorted(py_detector.classify(t).probabilities["error"] for t in texts)
     threshold = probabilities[len(probabilities) // 2]
@@ -218,12 +218,12 @@ def _tamper_cases(bundle_root: Path, tmp_path: Path):
     }
 
 
-def test_bundle_refusals_match_python(core: NativeCore, default_bundle, tmp_path: Path) -> None:
+def test_bundle_refusals_match_python(core: NativeCore, model_bundle, tmp_path: Path) -> None:
     from edge_sdk.bundle.io import BundleError, load_bundle
 
-    for name, tamper in _tamper_cases(default_bundle.root, tmp_path).items():
+    for name, tamper in _tamper_cases(model_bundle.root, tmp_path).items():
         root = tmp_path / name.replace(" ", "-")
-        shutil.copytree(default_bundle.root, root)
+        shutil.copytree(model_bundle.root, root)
         tamper(root)
         with pytest.raises(BundleError) as python:
             load_bundle(root)
@@ -233,20 +233,20 @@ def test_bundle_refusals_match_python(core: NativeCore, default_bundle, tmp_path
         assert str(native.value) == str(python.value), name
 
 
-def test_pinned_digest_matches_python(core: NativeCore, default_bundle) -> None:
+def test_pinned_digest_matches_python(core: NativeCore, model_bundle) -> None:
     from edge_sdk.bundle.io import BundleError, load_bundle
 
-    assert core.open_bundle(default_bundle.root).digest == default_bundle.digest
+    assert core.open_bundle(model_bundle.root).digest == model_bundle.digest
     wrong = "0" * 64
     with pytest.raises(BundleError) as python:
-        load_bundle(default_bundle.root, expected_digest=wrong)
+        load_bundle(model_bundle.root, expected_digest=wrong)
     with pytest.raises(NativeError) as native:
-        core.open_bundle(default_bundle.root, expected_digest=wrong)
+        core.open_bundle(model_bundle.root, expected_digest=wrong)
     assert str(native.value) == str(python.value)
 
 
-def test_invalid_utf8_is_refused_with_the_byte_offset(core: NativeCore, default_bundle) -> None:
-    corrector = core.open_bundle(default_bundle.root).corrector("executorch", "int8")
+def test_invalid_utf8_is_refused_with_the_byte_offset(core: NativeCore, model_bundle) -> None:
+    corrector = core.open_bundle(model_bundle.root).corrector("executorch", "int8")
     with pytest.raises(NativeError) as err:
         corrector.correct_bytes(b"I has a apple \xff and a pear.")
     assert err.value.status == 2  # EDGE_SDK_ERR_INVALID_INPUT
@@ -254,10 +254,10 @@ def test_invalid_utf8_is_refused_with_the_byte_offset(core: NativeCore, default_
     assert corrector.correct("He go home.").text  # still usable
 
 
-def test_fuzzers_find_nothing_in_bounded_time(fuzz_build: Path, default_bundle, tmp_path: Path) -> None:
+def test_fuzzers_find_nothing_in_bounded_time(fuzz_build: Path, model_bundle, tmp_path: Path) -> None:
     corpus = Path(__file__).resolve().parents[2] / "bridges" / "core" / "fuzz" / "corpus"
     for target, seconds, env in (("fuzz_manifest", 20, {}),
-                                 ("fuzz_correct", 40, {"EDGE_SDK_FUZZ_BUNDLE": str(default_bundle.root)})):
+                                 ("fuzz_correct", 40, {"EDGE_SDK_FUZZ_BUNDLE": str(model_bundle.root)})):
         found = tmp_path / target
         found.mkdir()
         seeds = corpus / target.removeprefix("fuzz_")

@@ -27,11 +27,11 @@ let package = Package(
 """
 
 
-def test_generated_swift_compiles_and_refuses_another_artifact(swift: Swift, default_bundle, detector_bundle,
+def test_generated_swift_compiles_and_refuses_another_artifact(swift: Swift, model_bundle, detector_bundle,
                                                                tiny_bundle, tmp_path: Path) -> None:
     consumer = tmp_path / "consumer"
     sources = consumer / "Tests" / "GrammarAppTests"
-    result = subprocess.run([sys.executable, "-m", "edge_sdk", "bindings", str(default_bundle.root),
+    result = subprocess.run([sys.executable, "-m", "edge_sdk", "bindings", str(model_bundle.root),
                              str(detector_bundle.root), "--swift", "-o", str(sources)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -41,7 +41,7 @@ def test_generated_swift_compiles_and_refuses_another_artifact(swift: Swift, def
     shutil.copy(HERE / "swift" / "GeneratedBindingsTests.swift", sources)
     (tmp_path / "work").mkdir()
     counts = swift.test(consumer, "consumer", {
-        "EDGE_SDK_TEST_BUNDLE": str(default_bundle.root),
+        "EDGE_SDK_TEST_BUNDLE": str(model_bundle.root),
         "EDGE_SDK_TEST_DETECTOR": str(detector_bundle.root),
         "EDGE_SDK_TEST_OTHER_BUNDLE": str(tiny_bundle.root),
     })

@@ -15,12 +15,12 @@ from tests.ios.conftest import PACKAGE, Swift
 SWIFT_TESTS = 23
 
 
-def test_swift_package_matches_python(swift: Swift, default_bundle, detector_bundle, bridge_goldens: list[Path],
+def test_swift_package_matches_python(swift: Swift, model_bundle, detector_bundle, bridge_goldens: list[Path],
                                       cascade_golden: Path, tmp_path: Path) -> None:
-    replay = write_runner_replay(default_bundle, tmp_path / "replay")
+    replay = write_runner_replay(model_bundle, tmp_path / "replay")
     (tmp_path / "work").mkdir()
     counts = swift.test(PACKAGE, "package", {
-        "EDGE_SDK_TEST_BUNDLE": str(default_bundle.root),
+        "EDGE_SDK_TEST_BUNDLE": str(model_bundle.root),
         "EDGE_SDK_TEST_DETECTOR": str(detector_bundle.root),
         "EDGE_SDK_TEST_GOLDEN": ":".join(map(str, bridge_goldens)),
         "EDGE_SDK_TEST_CASCADE_GOLDEN": str(cascade_golden),

@@ -23,8 +23,8 @@ ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345
 
 
 @pytest.fixture(scope="module", params=["executorch", "tflite"])
-def corrector(request, default_bundle) -> GrammarCorrector:
-    return GrammarCorrector(default_bundle, request.param, "int8")
+def corrector(request, model_bundle) -> GrammarCorrector:
+    return GrammarCorrector(model_bundle, request.param, "int8")
 
 
 def check_consistent(text: str, result: Correction) -> None:
@@ -185,8 +185,8 @@ def test_bad_input_is_refused_with_a_clear_error(corrector):
 
 # --- the CLI, in a fresh process -------------------------------------------------------------------
 
-def test_cli_keeps_other_arguments_when_one_is_invalid_utf8(default_bundle):
-    result = run_cli("run", "-b", default_bundle.root, "She go to school.", b"caf\xe9 is bad", "I don’t know 😀.")
+def test_cli_keeps_other_arguments_when_one_is_invalid_utf8(model_bundle):
+    result = run_cli("run", "-b", model_bundle.root, "She go to school.", b"caf\xe9 is bad", "I don’t know 😀.")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "TEXT argument 2 of 3" in result.stderr
     lines = result.stdout.split("\n")
@@ -194,9 +194,9 @@ def test_cli_keeps_other_arguments_when_one_is_invalid_utf8(default_bundle):
     assert "don’t" in lines[2] and "😀" in lines[2]
 
 
-def test_cli_json_gives_edits_and_keeps_lines(default_bundle):
+def test_cli_json_gives_edits_and_keeps_lines(model_bundle):
     text = "She go to school.\nHe have a dog 🐶."
-    result = run_cli("run", "-b", default_bundle.root, "--json", text, "--backend", "tflite")
+    result = run_cli("run", "-b", model_bundle.root, "--json", text, "--backend", "tflite")
     assert result.returncode == 0, result.stderr
     (line,) = result.stdout.splitlines()
     out = json.loads(line)
@@ -204,13 +204,13 @@ def test_cli_json_gives_edits_and_keeps_lines(default_bundle):
     assert apply_edits(text, edits) == out["text"] and out["text"].count("\n") == 1 and "🐶" in out["text"]
 
 
-def test_cli_lists_edits_with_their_kind_on_stderr(default_bundle):
+def test_cli_lists_edits_with_their_kind_on_stderr(model_bundle):
     from edge_sdk.generation.corrector import GrammarCorrector
 
     text = "She go to school. He have a dog."
-    expected = GrammarCorrector(default_bundle).correct(text)
+    expected = GrammarCorrector(model_bundle).correct(text)
     assert expected.edits, "the shipped model corrects these"
-    result = run_cli("run", "-b", default_bundle.root, text)
+    result = run_cli("run", "-b", model_bundle.root, text)
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected.text + "\n"  # stdout stays the corrected text only
     for e in expected.edits:
