@@ -81,7 +81,7 @@ def test_eval_scores_bundle_artifacts_in_their_runtime(tiny_bundle, tmp_path):
     out = tmp_path / "scores.json"
     result = runner.invoke(app, ["eval", "--limit", "6", "--no-baselines", "--bundle", str(tiny_bundle.root),
                                  "--artifact", "executorch/int8", "--artifact", "tflite/fp32", "--out", str(out),
-                                 "--split", "test"])
+                                 "--split", "test", "--no-spelling", "--min-edit-margin", "0"])
     assert result.exit_code == 0, result.output
     (report,) = json.loads(out.read_text())["splits"]
     assert [s["system"] for s in report["scores"]] == [
