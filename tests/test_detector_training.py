@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -161,3 +162,33 @@ def test_bundle_build_checks_the_training_projection(tmp_path, data_dir):
     bundle_config["projection"]["seed"] = 7
     with pytest.raises(WeightsError, match="was trained with projection"):
         build_model(parse_config(bundle_config, "det.yaml", tmp_path))
+
+
+def test_worker_projections_are_the_in_process_ones(tmp_path, data_dir):
+    # The projection computed in worker processes must reach the model bit for bit as the trainer's own.
+    path = _config(tmp_path, data_dir, None, "proformer")
+    raw = read_yaml(path)
+    alone = DetectorTrainer(load_detector_config(path, raw), log=lambda _m: None)
+    workers = DetectorTrainer(load_detector_config(path, {**raw, "projection_workers": 2,
+                                                          "out_dir": str(tmp_path / "run2")}), log=lambda _m: None)
+    for ((f1, n1), y1), ((f2, n2), y2) in islice(zip(alone.batches(), workers.batches(), strict=True), 20):
+        assert torch.equal(n1, n2) and torch.equal(y1, y2) and torch.equal(f1, f2)
+        assert f1.abs().sum() > 0
+
+
+def test_learner_errors_keep_the_balanced_prior(tmp_path, data_dir):
+    path = _config(tmp_path, data_dir, None, "proformer")
+    raw = {k: v for k, v in read_yaml(path).items() if k != "error_weights"}
+    trainer = DetectorTrainer(load_detector_config(path, {**raw, "errors": "mixed"}), log=lambda _m: None)
+    labels = torch.cat([y for _f, y in islice(trainer.batches(), 30)])
+    assert 0.4 < labels.float().mean().item() < 0.6  # clean_rate 0.5 on top of the error model's own
+
+
+@pytest.mark.parametrize(("change", "message"), [({"errors": "typos"}, "errors must be one of"),
+                                                 ({"errors": "mixed"}, "error_weights apply to errors: synthetic"),
+                                                 ({"projection_workers": -1}, "projection_workers must be"),
+                                                 ({"projection_workers": "many"}, "projection_workers must be")])
+def test_detector_config_refuses_bad_error_settings(tmp_path, data_dir, change, message):
+    path = _config(tmp_path, data_dir, None, "proformer")
+    with pytest.raises(TrainConfigError, match=message):
+        load_detector_config(path, {**read_yaml(path), **change})
