@@ -499,42 +499,63 @@ def cascade_eval(
     corrector: Annotated[Path, typer.Option(help="Grammar-corrector bundle.")] = DEFAULT_BUNDLE,
     backend: Annotated[str, typer.Option(help="Runtime for both.")] = "executorch",
     quantization: Annotated[str | None, typer.Option(help="Corrector quantization.")] = "int8",
-    limit: Annotated[int, typer.Option(help="Held-out sentences to run.", min=1)] = 300,
-    threshold: Annotated[float, typer.Option(help="Correct when p(error) >= this.", min=0, max=1)] = 0.5,
+    data: Annotated[Path | None, typer.Option(help="Folder of `data build-gec` (default: the packaged ones).")] = None,
+    split: Annotated[str | None, typer.Option(
+        help="dev, test, learner, learner-dev (default: learner where found, else test).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Run only the first N sentences.", min=1)] = None,
+    threshold: Annotated[list[float] | None, typer.Option(
+        help="Correct when p(error) >= this (repeatable; default 0.3 0.4 0.5 0.6).", min=0, max=1)] = None,
+    markdown: Annotated[Path | None, typer.Option(help="Write the table as Markdown here (docs/detection.md).")] = None,
 ) -> None:
-    """Share of held-out sentences the detector lets skip the corrector, and the latency that saves."""
-    from importlib.resources import files
-
-    from edge_sdk.generation.cascade import Cascade, evaluate_cascade
+    """The cascade's operating points: per threshold, the share of inputs that skip the corrector, the
+    corrector's fixes that costs (edits matching a reference), and the latency saved, against the corrector
+    alone on the same sentences. Whole inputs, as the app passes them (long ones through the paragraph path)."""
+    from edge_sdk.evaluate.cascade_points import best_safe_point, cascade_operating_points
+    from edge_sdk.evaluate.splits import SplitError, default_splits, load_split
+    from edge_sdk.fileio import write_bytes_atomic
     from edge_sdk.generation.corrector import GrammarCorrector
 
-    gec = Path(str(files("edge_sdk") / "assets" / "gec"))
-    sources = (gec / "test.src").read_text(encoding="utf-8").splitlines()[:limit]
-    has_error = [t != "-" for t in (gec / "test.types").read_text(encoding="utf-8").splitlines()[:limit]]
+    _check_output(markdown, "--markdown", "cascade.md", (detector, corrector))
+    name = split or ("learner" if "learner" in default_splits(data) else "test")
     try:
-        cascade = Cascade(_detector(detector, backend), GrammarCorrector(corrector, backend, quantization),
-                          threshold=threshold)
-        # Sentences longer than the corrector's source bound would be split by an app; here they are left out.
-        fits = [len(cascade.corrector.tokenizer.encode(t)) < cascade.corrector.bundle.manifest.generation.max_source_len
-                for t in sources]
-        if not any(fits):
-            raise _fail("no held-out sentence fits the corrector's max_source_len")
-        sources = [t for t, ok in zip(sources, fits, strict=True) if ok]
-        has_error = [e for e, ok in zip(has_error, fits, strict=True) if ok]
-        with console.status(f"running {len(sources)} sentences both ways"):
-            r = evaluate_cascade(cascade, sources, has_error)
+        sp = load_split(data, name, limit)
+    except SplitError as err:
+        raise _fail(str(err)) from None
+    except OSError as err:
+        raise _fail(_os_error(err)) from None
+    thresholds = sorted(set(threshold or [0.3, 0.4, 0.5, 0.6]))
+    try:
+        classifier = _detector(detector, backend)
+        gec = GrammarCorrector(corrector, backend, quantization)
+        with Progress(*_progress_columns(), console=err_console, transient=True) as bar:
+            task = bar.add_task(f"{name}: corrector alone and {len(thresholds)} thresholds", total=len(sp.sources))
+            points = cascade_operating_points(classifier, gec, sp.sources, sp.references, thresholds,
+                                              lambda done: bar.update(task, completed=done))
     except _user_errors() as err:
         raise _fail(str(err)) from None
-    table = Table(title=f"cascade on {r.sentences} held-out sentences ({sum(has_error)} with errors)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_row("skipped (corrector not run)", f"{r.skipped:.1%}")
-    table.add_row("erroneous sentences skipped (missed)", f"{r.skipped_with_error:.1%}")
-    table.add_row("mean ms per sentence, cascade", f"{r.cascade_ms:.1f}")
-    table.add_row("mean ms per sentence, corrector only", f"{r.corrector_only_ms:.1f}")
-    table.add_row("latency saved", f"{r.latency_saved:.1%}")
-    table.add_row("outputs that differ from corrector-only", f"{r.outputs_changed}")
+    errors = sum(s != r for s, r in zip(sp.sources, sp.references, strict=True))
+    title = f"cascade on the {name} split: {len(sp.sources):,} inputs, {errors:,} with errors"
+    columns = ("threshold", "skipped", "erroneous skipped", "fixes", "fixes lost", "F0.5", "GLEU",
+               "correct changed", "ms per input", "latency saved")
+    alone_ms = points[0].ms
+    rows = [("corrector alone" if p.threshold is None else f"{p.threshold:g}", f"{p.skipped:.1%}",
+             f"{p.skipped_with_error:.1%}", f"{p.fixes:,}", f"{p.fixes_lost:.1%}", f"{p.f05:.3f}", f"{p.gleu:.3f}",
+             f"{p.correct_changed:.1%}", f"{p.ms:.1f}", f"{1 - p.ms / alone_ms:.1%}") for p in points]
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col, justify="left" if col == "threshold" else "right")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
+    safe = best_safe_point(points)
+    verdict = (f"on by default only below 1 % of fixes lost: threshold {safe.threshold:g} qualifies "
+               f"(skips {safe.skipped:.1%}, loses {safe.fixes_lost:.1%})" if safe is not None else
+               "no threshold loses < 1 % of the corrector's fixes: the cascade stays off by default")
+    console.print(verdict)
+    if markdown is not None:
+        lines = [title, "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns),
+                 *("| " + " | ".join(row) + " |" for row in rows), "", verdict, ""]
+        write_bytes_atomic(markdown, "\n".join(lines).encode())
 
 
 def _run_classifier(bundle: object, texts: Iterable[str], backend: str, quantization: str | None) -> None:

@@ -131,6 +131,22 @@ def test_cascade_skips_the_corrector_when_the_detector_says_correct(detector, ti
     assert evaluate_cascade(always, texts, [True, False, True]).skipped == 0.0
 
 
+def test_cascade_operating_points_count_the_fixes_each_threshold_loses(detector, model_bundle):
+    from edge_sdk.evaluate.cascade_points import best_safe_point, cascade_operating_points
+    from edge_sdk.generation.corrector import GrammarCorrector
+
+    corrector = GrammarCorrector(model_bundle, "executorch", "int8")
+    sources = ["She go to school every day.", "We was late yesterday.", "The whale swam away."]
+    references = ["She goes to school every day.", "We were late yesterday.", "The whale swam away."]
+    alone, everything, nothing = cascade_operating_points(TextClassifier(detector), corrector, sources, references,
+                                                          [0.0, 1.01])
+    assert alone.threshold is None and alone.fixes >= 1  # the shipped model fixes at least "We was"
+    assert (everything.skipped, everything.fixes, everything.fixes_lost) == (0.0, alone.fixes, 0.0)
+    assert everything.f05 == alone.f05
+    assert (nothing.skipped, nothing.skipped_with_error, nothing.fixes, nothing.fixes_lost) == (1.0, 1.0, 0, 1.0)
+    assert best_safe_point([alone, everything, nothing]) is everything
+
+
 def test_cli_run_with_a_detector(detector, tiny_bundle):
     result = CliRunner().invoke(app, ["run", "She go to school.", "-b", str(tiny_bundle.root), "--detector",
                                       str(detector.root), "--quantization", "fp32"])

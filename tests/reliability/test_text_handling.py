@@ -140,13 +140,18 @@ def test_several_sentences_are_each_corrected(corrector):
 
 
 def test_garbled_output_returns_the_sentence_unchanged(corrector):
-    # The shipped model loops on some sentences with semicolons ("the naval naval"): the guard must catch
-    # what the runtime really produces, so the test first finds sentences whose raw output is garbled.
-    candidates = ["Stubb; go thou down, and wake him, and told him.",
-                  "Never a mind; catch the turn there, and pass it.",
-                  "But God are everywhere; Tarshish he never reached.",
-                  "Its a partnership; he supplies the muscle part.",
-                  "They embarked; and so for ever got the start of their former captain."]
+    # The shipped model loops on some sentences with semicolons ("reasons, and and and where"): the guard
+    # must catch what the runtime really produces, so the test first finds sentences whose raw output is
+    # garbled (these five loop in ExecuTorch and LiteRT int8 with the 2.0.0 model).
+    candidates = ["Every increase in the number of small stockholders in corporations is a good thing, for the "
+                  "same reasons; and where the employees are the stockholders the result is particularly good.",
+                  "And if we obey God, we must disobey ourselves; and it is in this disobey ourselves, wherein "
+                  "hardness of obeying God consists.",
+                  "Tcl's threading model requires that widgets only be accessed from the thread in which they're "
+                  "created; accesses from another thread can cause Tcl to panic.",
+                  "Some form of local self-government should be provided, as simple and inexpensive as possible; "
+                  "it is impossible for the Congress to devote the necessary time to all the little details.",
+                  '"A nice spot," cried Flask; "just let me prick him there once."']
     looping = [t for t in candidates if re.search(r"\b(\w+) \1\b", corrector.decode_text(t))]
     assert looping, "no candidate loops in this runtime: pick new ones"
     for text in looping:
