@@ -55,19 +55,19 @@ def cascade_operating_points(detector: TextClassifier, corrector: SessionCorrect
             progress(i + 1)
     has_error = [s != r for s, r in zip(sources, references, strict=True)]
     errors = max(1, sum(has_error))
-    base_fixes = errant_counts(sources, alone, references).tp
 
-    def point(threshold: float | None, hyps: list[str], times: list[float], corrected: list[bool]) -> CascadePoint:
-        scores = score("", sources, hyps, references)
-        fixes = errant_counts(sources, hyps, references).tp
+    def point(threshold: float | None, hyps: list[str], times: list[float], corrected: list[bool],
+              base_fixes: int) -> CascadePoint:
+        counts = errant_counts(sources, hyps, references)
+        scores = score("", sources, hyps, references, counts)
         skipped = [not c for c in corrected]
         return CascadePoint(threshold, sum(skipped) / max(1, len(sources)),
-                            sum(s and e for s, e in zip(skipped, has_error, strict=True)) / errors, fixes,
-                            1 - fixes / base_fixes if base_fixes else 0.0, scores.f05, scores.gleu,
+                            sum(s and e for s, e in zip(skipped, has_error, strict=True)) / errors, counts.tp,
+                            1 - counts.tp / base_fixes if base_fixes else 0.0, scores.f05, scores.gleu,
                             scores.false_positive_rate, statistics.fmean(times))
 
-    return [point(None, alone, alone_ms, [True] * len(sources)),
-            *(point(t, outputs[k], ms[k], ran[k]) for k, t in enumerate(thresholds))]
+    base = point(None, alone, alone_ms, [True] * len(sources), 0)
+    return [base, *(point(t, outputs[k], ms[k], ran[k], base.fixes) for k, t in enumerate(thresholds))]
 
 
 def best_safe_point(points: Sequence[CascadePoint], max_fixes_lost: float = 0.01) -> CascadePoint | None:

@@ -105,8 +105,10 @@ class Scores:
     correct_sentences: int = 0  # the already-correct ones: what false_positive_rate is a share of
 
 
-def score(system: str, sources: Sequence[str], hypotheses: Sequence[str], references: Sequence[str]) -> Scores:
-    counts = errant_counts(sources, hypotheses, references)
+def score(system: str, sources: Sequence[str], hypotheses: Sequence[str], references: Sequence[str],
+          counts: EditCounts | None = None) -> Scores:
+    """`counts`: these hypotheses' `errant_counts`, where the caller already has them (ERRANT is the slow part)."""
+    counts = counts if counts is not None else errant_counts(sources, hypotheses, references)
     correct = [i for i, (s, r) in enumerate(zip(sources, references, strict=True)) if s == r]
     changed = sum(hypotheses[i] != sources[i] for i in correct)
     return Scores(system, counts.precision, counts.recall, counts.f_beta(0.5), gleu(sources, hypotheses, references),

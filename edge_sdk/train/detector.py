@@ -288,11 +288,13 @@ class _Balanced(ErrorGenerator):
     the corrector's error model (which may itself leave a sentence correct: then it is labelled so)."""
 
     def __init__(self, inner: ErrorGenerator, seed: int, clean_rate: float) -> None:
-        super().__init__(seed=seed)
-        self.inner, self.clean_rate, self.rng = inner, clean_rate, random.Random(seed)
+        super().__init__(seed=seed, clean_rate=clean_rate)
+        self.inner = inner
 
     def corrupt(self, sentence: str, kinds: Sequence[str] | None = None) -> tuple[str, list[str]]:
-        if self.rng.random() < self.clean_rate:
+        # Per sentence, as the generators decide, so a resumed epoch that skips its first batches makes the
+        # same choices for the rest.
+        if random.Random(self._stream(f"clean\x1f{sentence}")).random() < self.clean_rate:
             return sentence, []
         return self.inner.corrupt(sentence, kinds)
 
